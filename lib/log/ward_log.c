@@ -49,6 +49,8 @@ void ward_log_set_sink(ward_log_sink sink, void *ctx)
 }
 
 static void emit_locked(enum ward_log_level level, const char *prefix,
+                        const char *fmt, va_list ap) WARD_PRINTF(3, 0);
+static void emit_locked(enum ward_log_level level, const char *prefix,
                         const char *fmt, va_list ap)
 {
     char line[512];
