@@ -14,15 +14,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "broker.h"
 #include "emul_ctx.h"
-#include "psa/client.h"
-#include "psa/service.h"
-#include "runtime.h"
+#include "platform.h"
 #include "ward/emul.h"
 #include "ward_log.h"
-
-#define WARD_API __attribute__((visibility("default")))
 
 #if defined(__SANITIZE_ADDRESS__)
 #define EMUL_ASAN 1
@@ -259,10 +254,21 @@ static void emul_init(void)
     pthread_mutex_unlock(&g.lock);
 }
 
+/* ---- platform hooks (spm/core/platform.h) ---------------------------- */
+
+struct spm_runtime *spm_platform_self(void)
+{
+    return current != NULL ? &current->rt : NULL;
+}
+
+struct spm_broker *spm_platform_broker(void)
+{
+    return &g.broker;
+}
+
 /* Enter the SPM: on an application thread take the lock; inside a
- * partition the thread already holds it. Returns false if the SPM could
- * not start. */
-static bool enter(void)
+ * partition the thread already holds it. */
+bool spm_platform_enter(void)
 {
     if (current != NULL)
         return true;
@@ -273,13 +279,13 @@ static bool enter(void)
     return true;
 }
 
-static void leave(void)
+void spm_platform_leave(void)
 {
     if (current == NULL)
         pthread_mutex_unlock(&g.lock);
 }
 
-static struct spm_caller caller_now(void)
+struct spm_caller spm_platform_caller(void)
 {
     struct spm_caller c;
     if (current != NULL) {
@@ -295,7 +301,7 @@ static struct spm_caller caller_now(void)
 }
 
 /* Deliver msg and run partitions until it is answered. */
-static void run_message(struct spm_message *msg)
+void spm_platform_run(struct spm_message *msg)
 {
     struct emul_partition *self = current;
     spm_runtime_deliver(&g.parts[g.broker.table->services[msg->service].partition].rt,
@@ -317,185 +323,20 @@ static void run_message(struct spm_message *msg)
         self->state = P_RUNNING;
 }
 
-/* A PROGRAMMER ERROR by the caller: a partition is panicked (FF-M), a
- * non-secure client is told (DESIGN.md section 5). */
-static psa_status_t caller_error(psa_status_t status)
+psa_signal_t spm_platform_block(struct spm_runtime *rt, psa_signal_t mask)
 {
-    if (status == PSA_ERROR_PROGRAMMER_ERROR && current != NULL)
-        psa_panic();
-    return status;
+    struct emul_partition *p = current;
+    (void)rt;
+    p->wait_mask = mask;
+    p->state = P_WAITING;
+    yield_to_resumer(p);
+    return spm_runtime_ready(&p->rt, mask);
 }
 
-/* ---- client API -------------------------------------------------------- */
-
-WARD_API uint32_t psa_framework_version(void)
+_Noreturn void spm_platform_panic(struct spm_runtime *rt)
 {
-    return PSA_FRAMEWORK_VERSION;
-}
-
-WARD_API uint32_t psa_version(uint32_t sid)
-{
-    if (!enter())
-        return PSA_VERSION_NONE;
-    struct spm_caller c = caller_now();
-    uint32_t v = spm_broker_version(&g.broker, &c, sid);
-    leave();
-    return v;
-}
-
-WARD_API psa_handle_t psa_connect(uint32_t sid, uint32_t version)
-{
-    struct spm_message msg;
-    psa_handle_t h;
-    if (!enter())
-        return PSA_ERROR_COMMUNICATION_FAILURE;
-    struct spm_caller c = caller_now();
-    psa_status_t st = spm_broker_connect(&g.broker, &c, sid, version, &h, &msg);
-    if (st == PSA_SUCCESS) {
-        run_message(&msg);
-        h = spm_broker_connect_done(&g.broker, h, &msg);
-    } else {
-        h = (psa_handle_t)st;
-    }
-    leave();
-    return h > 0 ? h : (psa_handle_t)caller_error((psa_status_t)h);
-}
-
-/* Checks the client library can make without the SPM. */
-static bool vectors_ok(const psa_invec *in_vec, size_t in_len,
-                       const psa_outvec *out_vec, size_t out_len, size_t *total)
-{
-    size_t sum = 0;
-    if (in_len > PSA_MAX_IOVEC || out_len > PSA_MAX_IOVEC ||
-        in_len + out_len > PSA_MAX_IOVEC)
-        return false;
-    if ((in_len > 0 && in_vec == NULL) || (out_len > 0 && out_vec == NULL))
-        return false;
-    for (size_t i = 0; i < in_len; i++) {
-        if (in_vec[i].base == NULL && in_vec[i].len != 0)
-            return false;
-        if (in_vec[i].len > SIZE_MAX - sum)
-            return false;
-        sum += in_vec[i].len;
-    }
-    for (size_t i = 0; i < out_len; i++) {
-        if (out_vec[i].base == NULL && out_vec[i].len != 0)
-            return false;
-        if (out_vec[i].len > SIZE_MAX - sum)
-            return false;
-        sum += out_vec[i].len;
-    }
-    *total = sum;
-    return true;
-}
-
-WARD_API psa_status_t psa_call(psa_handle_t handle, int32_t type,
-                               const psa_invec *in_vec, size_t in_len,
-                               psa_outvec *out_vec, size_t out_len)
-{
-    struct spm_message msg;
-    uint8_t small[256];
-    uint8_t *buf = small;
-    size_t total = 0;
-
-    if (type < 0 || !vectors_ok(in_vec, in_len, out_vec, out_len, &total)) {
-        ward_log_event(WARD_EVENT_PROGRAMMER_ERROR,
-                       "psa_call: negative type or malformed vectors");
-        return caller_error(PSA_ERROR_PROGRAMMER_ERROR);
-    }
-    if (!enter())
-        return PSA_ERROR_COMMUNICATION_FAILURE;
-    struct spm_caller c = caller_now();
-    psa_status_t st = spm_broker_call(&g.broker, &c, handle, type, total, &msg);
-    if (st != PSA_SUCCESS) {
-        leave();
-        return caller_error(st);
-    }
-    if (total > sizeof(small) && (buf = malloc(total)) == NULL) {
-        msg.status = PSA_ERROR_INSUFFICIENT_MEMORY;
-        st = spm_broker_call_done(&g.broker, &msg);
-        leave();
-        return st;
-    }
-    /* Copy in: the partition reads the bytes as they were at the call,
-     * whatever the vectors overlap, exactly as across a process boundary. */
-    size_t off = 0;
-    for (size_t i = 0; i < in_len; i++) {
-        msg.in[i] = buf + off;
-        msg.in_len[i] = in_vec[i].len;
-        if (in_vec[i].len != 0)
-            memcpy(buf + off, in_vec[i].base, in_vec[i].len);
-        off += in_vec[i].len;
-    }
-    for (size_t i = 0; i < out_len; i++) {
-        msg.out[i] = buf + off;
-        msg.out_cap[i] = out_vec[i].len;
-        off += out_vec[i].len;
-    }
-    run_message(&msg);
-    st = spm_broker_call_done(&g.broker, &msg);
-    /* Copy out what the service wrote, even with an error status. */
-    for (size_t i = 0; i < out_len; i++) {
-        size_t n = st == PSA_ERROR_COMMUNICATION_FAILURE ? 0 : msg.out_len[i];
-        if (n != 0)
-            memcpy(out_vec[i].base, msg.out[i], n);
-        out_vec[i].len = n;
-    }
-    if (buf != small)
-        free(buf);
-    leave();
-    return st;
-}
-
-WARD_API void psa_close(psa_handle_t handle)
-{
-    struct spm_message msg;
-    if (handle == PSA_NULL_HANDLE || !enter())
-        return;
-    struct spm_caller c = caller_now();
-    if (spm_broker_close(&g.broker, &c, handle, &msg)) {
-        run_message(&msg);
-        spm_broker_close_done(&g.broker, &msg);
-    }
-    leave();
-}
-
-WARD_API psa_status_t ward_emul_set_client_id(int32_t client_id)
-{
-    if (client_id >= 0)
-        return PSA_ERROR_INVALID_ARGUMENT;
-    if (!enter())
-        return PSA_ERROR_COMMUNICATION_FAILURE;
-    g.client_id = client_id;
-    leave();
-    return PSA_SUCCESS;
-}
-
-WARD_API int32_t ward_emul_client_id(void)
-{
-    if (!enter())
-        return 0;
-    int32_t id = g.client_id;
-    leave();
-    return id;
-}
-
-/* ---- partition API ----------------------------------------------------- */
-
-static struct emul_partition *self_or_abort(const char *fn)
-{
-    if (current == NULL) {
-        fprintf(stderr, "ward: %s called outside a secure partition\n", fn);
-        abort();
-    }
-    return current;
-}
-
-WARD_API _Noreturn void psa_panic(void)
-{
-    struct emul_partition *p = self_or_abort("psa_panic");
-    ward_log_event(WARD_EVENT_PARTITION_CRASH, "partition %s panicked",
-                   p->rt.desc->name);
+    struct emul_partition *p = current;
+    (void)rt;
     p->state = P_DEAD;
 #ifdef EMUL_ASAN
     /* NULL: this fiber is finished and its fake stack can go. */
@@ -508,130 +349,24 @@ WARD_API _Noreturn void psa_panic(void)
     abort(); /* never resumed */
 }
 
-/* Panic the caller on a programmer error. */
-static void check(psa_status_t st)
+/* ---- emul's own API ---------------------------------------------------- */
+
+WARD_API psa_status_t ward_emul_set_client_id(int32_t client_id)
 {
-    if (st == PSA_ERROR_PROGRAMMER_ERROR)
-        psa_panic();
+    if (client_id >= 0)
+        return PSA_ERROR_INVALID_ARGUMENT;
+    if (!spm_platform_enter())
+        return PSA_ERROR_COMMUNICATION_FAILURE;
+    g.client_id = client_id;
+    spm_platform_leave();
+    return PSA_SUCCESS;
 }
 
-WARD_API psa_signal_t psa_wait(psa_signal_t signal_mask, uint32_t timeout)
+WARD_API int32_t ward_emul_client_id(void)
 {
-    struct emul_partition *p = self_or_abort("psa_wait");
-    if (timeout != PSA_BLOCK && timeout != PSA_POLL) {
-        ward_log_event(WARD_EVENT_PROGRAMMER_ERROR,
-                       "partition %s: psa_wait timeout neither PSA_BLOCK nor PSA_POLL",
-                       p->rt.desc->name);
-        psa_panic();
-    }
-    psa_signal_t ready = spm_runtime_ready(&p->rt, signal_mask);
-    if (ready != 0 || timeout == PSA_POLL)
-        return ready;
-    if ((signal_mask & (p->rt.desc->service_signals | PSA_DOORBELL)) == 0) {
-        ward_log_event(WARD_EVENT_PROGRAMMER_ERROR,
-                       "partition %s: psa_wait blocks on signals it can never get",
-                       p->rt.desc->name);
-        psa_panic();
-    }
-    p->wait_mask = signal_mask;
-    p->state = P_WAITING;
-    yield_to_resumer(p);
-    return spm_runtime_ready(&p->rt, signal_mask);
-}
-
-WARD_API psa_status_t psa_get(psa_signal_t signal, psa_msg_t *msg)
-{
-    struct emul_partition *p = self_or_abort("psa_get");
-    psa_status_t st = spm_runtime_get(&p->rt, signal, msg);
-    check(st);
-    return st;
-}
-
-WARD_API void psa_set_rhandle(psa_handle_t msg_handle, void *rhandle)
-{
-    check(spm_runtime_set_rhandle(&self_or_abort("psa_set_rhandle")->rt,
-                                  msg_handle, rhandle));
-}
-
-WARD_API size_t psa_read(psa_handle_t msg_handle, uint32_t invec_idx,
-                         void *buffer, size_t num_bytes)
-{
-    struct emul_partition *p = self_or_abort("psa_read");
-    size_t done = 0;
-    if (buffer == NULL && num_bytes != 0) {
-        ward_log_event(WARD_EVENT_PROGRAMMER_ERROR,
-                       "partition %s: psa_read into a NULL buffer", p->rt.desc->name);
-        psa_panic();
-    }
-    /* A zero-byte read with no buffer is still a read, not a skip. */
-    uint8_t dummy;
-    check(spm_runtime_read(&p->rt, msg_handle, invec_idx,
-                           buffer != NULL ? buffer : &dummy, num_bytes, &done));
-    return done;
-}
-
-WARD_API size_t psa_skip(psa_handle_t msg_handle, uint32_t invec_idx,
-                         size_t num_bytes)
-{
-    size_t done = 0;
-    check(spm_runtime_read(&self_or_abort("psa_skip")->rt, msg_handle, invec_idx,
-                           NULL, num_bytes, &done));
-    return done;
-}
-
-WARD_API void psa_write(psa_handle_t msg_handle, uint32_t outvec_idx,
-                        const void *buffer, size_t num_bytes)
-{
-    check(spm_runtime_write(&self_or_abort("psa_write")->rt, msg_handle,
-                            outvec_idx, buffer, num_bytes));
-}
-
-WARD_API void psa_reply(psa_handle_t msg_handle, psa_status_t status)
-{
-    check(spm_runtime_reply(&self_or_abort("psa_reply")->rt, msg_handle, status));
-}
-
-WARD_API void psa_notify(int32_t partition_id)
-{
-    check(spm_runtime_notify(&self_or_abort("psa_notify")->rt, partition_id));
-}
-
-WARD_API void psa_clear(void)
-{
-    check(spm_runtime_clear(&self_or_abort("psa_clear")->rt));
-}
-
-/* No platform Ward runs on has interrupts yet: every interrupt call is a
- * PROGRAMMER ERROR (DESIGN.md section 2). */
-static _Noreturn void no_interrupts(const char *fn)
-{
-    struct emul_partition *p = self_or_abort(fn);
-    ward_log_event(WARD_EVENT_PROGRAMMER_ERROR,
-                   "partition %s: %s: this platform has no interrupts",
-                   p->rt.desc->name, fn);
-    psa_panic();
-}
-
-WARD_API void psa_eoi(psa_signal_t irq_signal)
-{
-    (void)irq_signal;
-    no_interrupts("psa_eoi");
-}
-
-WARD_API void psa_irq_enable(psa_signal_t irq_signal)
-{
-    (void)irq_signal;
-    no_interrupts("psa_irq_enable");
-}
-
-WARD_API psa_irq_status_t psa_irq_disable(psa_signal_t irq_signal)
-{
-    (void)irq_signal;
-    no_interrupts("psa_irq_disable");
-}
-
-WARD_API void psa_reset_signal(psa_signal_t irq_signal)
-{
-    (void)irq_signal;
-    no_interrupts("psa_reset_signal");
+    if (!spm_platform_enter())
+        return 0;
+    int32_t id = g.client_id;
+    spm_platform_leave();
+    return id;
 }

@@ -1,0 +1,45 @@
+/*
+ * platform.h: what a platform supplies under the portable SPM. The core's
+ * partition API (partition_api.c) and in-SPE client API (local_client.c)
+ * are written once on top of these hooks; a platform decides only how a
+ * partition blocks, how a message reaches its partition and who is calling.
+ */
+#ifndef WARD_SPM_PLATFORM_H
+#define WARD_SPM_PLATFORM_H
+
+#include <stdbool.h>
+
+#include "broker.h"
+#include "runtime.h"
+
+#define WARD_API __attribute__((visibility("default")))
+
+/* The calling partition's runtime, or NULL when the caller is not a
+ * partition (an application thread on emul). */
+struct spm_runtime *spm_platform_self(void);
+
+/* Block the calling partition until rt has a signal in mask; return them.
+ * Called only when none is asserted and mask can be satisfied. */
+psa_signal_t spm_platform_block(struct spm_runtime *rt, psa_signal_t mask);
+
+/* Abandon the calling partition: its messages fail, it restarts. */
+_Noreturn void spm_platform_panic(struct spm_runtime *rt);
+
+/* Enter the SPM for a client call: take whatever lock protects the broker.
+ * Returns false if the SPM cannot run (it could not start). */
+bool spm_platform_enter(void);
+void spm_platform_leave(void);
+
+/* Inside enter/leave: the broker, the caller as the SPM knows it, and
+ * delivery of msg to its service's partition, returning once it is done. */
+struct spm_broker *spm_platform_broker(void);
+struct spm_caller spm_platform_caller(void);
+void spm_platform_run(struct spm_message *msg);
+
+/* Checks a client library makes before the SPM is involved: vector counts
+ * (PSA_MAX_IOVEC in all), NULL arrays or bases with a length, and a total
+ * that does not overflow. *total is the sum of all lengths. */
+bool spm_vectors_ok(const psa_invec *in_vec, size_t in_len,
+                    const psa_outvec *out_vec, size_t out_len, size_t *total);
+
+#endif /* WARD_SPM_PLATFORM_H */
