@@ -11,25 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "emul_ctx.h"
 #include "platform.h"
 #include "ward/emul.h"
 #include "ward_log.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define EMUL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EMUL_ASAN 1
-#endif
-#endif
-#ifdef EMUL_ASAN
-#include <sanitizer/asan_interface.h>
-#include <sanitizer/common_interface_defs.h>
-#endif
 
 /* The table of the partitions this library runs, generated from the
  * production or the test manifest list. */
@@ -50,18 +37,10 @@ enum pstate {
 
 struct emul_partition {
     struct spm_runtime rt;
-    struct emul_ctx ctx;
-    struct emul_ctx *resumer;
-    uint8_t *stack;
-    size_t stack_size;
+    struct emul_coro coro;
     enum pstate state;
     psa_signal_t wait_mask;
     unsigned index;
-#ifdef EMUL_ASAN
-    void *fake_stack;
-    const void *resumer_bottom;
-    size_t resumer_size;
-#endif
 };
 
 static struct {
@@ -84,70 +63,29 @@ static _Thread_local struct emul_partition *current;
 
 static void resume(struct emul_partition *p);
 
-/* ---- coroutine switching ---------------------------------------------- */
+/* ---- coroutines -------------------------------------------------------- */
 
 static void partition_main(void)
 {
     struct emul_partition *p = current;
-#ifdef EMUL_ASAN
-    __sanitizer_finish_switch_fiber(NULL, &p->resumer_bottom, &p->resumer_size);
-#endif
+    emul_coro_entered(&p->coro);
     p->rt.desc->entry_point();
     /* An entry point must never return: that is a panic. */
     psa_panic();
 }
 
-static int make_context(struct emul_partition *p)
-{
-    if (p->stack == NULL) {
-        size_t page = (size_t)sysconf(_SC_PAGESIZE);
-        size_t size = p->rt.desc->stack_size > EMUL_STACK_MIN
-                          ? p->rt.desc->stack_size : EMUL_STACK_MIN;
-        size = (size + page - 1) & ~(page - 1);
-        /* One guard page below the stack turns an overflow into a fault. */
-        uint8_t *m = mmap(NULL, size + page, PROT_READ | PROT_WRITE,
-                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (m == MAP_FAILED)
-            return -1;
-        if (mprotect(m, page, PROT_NONE) != 0) {
-            munmap(m, size + page);
-            return -1;
-        }
-        p->stack = m + page;
-        p->stack_size = size;
-    }
-#ifdef EMUL_ASAN
-    /* A panicked incarnation leaves its frames' redzones poisoned. */
-    __asan_unpoison_memory_region(p->stack, p->stack_size);
-#endif
-    if (emul_ctx_init(&p->ctx, p->stack, p->stack_size, partition_main) != 0)
-        return -1;
-    p->state = P_NEW;
-    return 0;
-}
-
-/* Give the thread back to whoever resumed p; returns when p is resumed. */
-static void yield_to_resumer(struct emul_partition *p)
-{
-#ifdef EMUL_ASAN
-    __sanitizer_start_switch_fiber(&p->fake_stack, p->resumer_bottom, p->resumer_size);
-#endif
-    emul_ctx_swap(&p->ctx, p->resumer);
-#ifdef EMUL_ASAN
-    __sanitizer_finish_switch_fiber(p->fake_stack, &p->resumer_bottom,
-                                    &p->resumer_size);
-#endif
-}
-
 static void start_partition(struct emul_partition *p)
 {
-    if (make_context(p) != 0) {
+    size_t size = p->rt.desc->stack_size > EMUL_STACK_MIN ? p->rt.desc->stack_size
+                                                          : EMUL_STACK_MIN;
+    if (emul_coro_start(&p->coro, size, partition_main) != 0) {
         ward_log(WARD_LOG_ERROR, "emul: cannot make a stack for partition %s",
                  p->rt.desc->name);
         p->state = P_FAILED;
-        spm_broker_partition_crashed(&g.broker, p->index);
+        g.broker.pstate[p->index] = SPM_PARTITION_FAILED;
         return;
     }
+    p->state = P_NEW;
     /* Run its initialisation up to its first blocking psa_wait. */
     resume(p);
 }
@@ -165,21 +103,10 @@ static void handle_crash(struct emul_partition *p)
 
 static void resume(struct emul_partition *p)
 {
-    struct emul_ctx here;
     struct emul_partition *prev = current;
-#ifdef EMUL_ASAN
-    void *fake = NULL;
-#endif
-    p->resumer = &here;
     p->state = P_RUNNING;
     current = p;
-#ifdef EMUL_ASAN
-    __sanitizer_start_switch_fiber(&fake, p->stack, p->stack_size);
-#endif
-    emul_ctx_swap(&here, &p->ctx);
-#ifdef EMUL_ASAN
-    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
-#endif
+    emul_coro_resume(&p->coro);
     current = prev;
     if (p->state == P_DEAD)
         handle_crash(p);
@@ -329,7 +256,7 @@ psa_signal_t spm_platform_block(struct spm_runtime *rt, psa_signal_t mask)
     (void)rt;
     p->wait_mask = mask;
     p->state = P_WAITING;
-    yield_to_resumer(p);
+    emul_coro_yield(&p->coro);
     return spm_runtime_ready(&p->rt, mask);
 }
 
@@ -338,15 +265,7 @@ _Noreturn void spm_platform_panic(struct spm_runtime *rt)
     struct emul_partition *p = current;
     (void)rt;
     p->state = P_DEAD;
-#ifdef EMUL_ASAN
-    /* NULL: this fiber is finished and its fake stack can go. */
-    __sanitizer_start_switch_fiber(NULL, p->resumer_bottom, p->resumer_size);
-#endif
-    /* Leave for good: the dead context is saved into a scratch slot and
-     * never resumed; start_partition makes a fresh one. */
-    struct emul_ctx scratch;
-    emul_ctx_swap(&scratch, p->resumer);
-    abort(); /* never resumed */
+    emul_coro_exit(&p->coro);
 }
 
 /* ---- emul's own API ---------------------------------------------------- */

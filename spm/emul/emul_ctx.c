@@ -6,6 +6,21 @@
 #include "emul_ctx.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CORO_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CORO_ASAN 1
+#endif
+#endif
+#ifdef CORO_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 #ifdef EMUL_CTX_NATIVE
 
@@ -84,3 +99,73 @@ void emul_ctx_swap(struct emul_ctx *from, struct emul_ctx *to)
 }
 
 #endif
+
+int emul_coro_start(struct emul_coro *c, size_t stack_size, void (*entry)(void))
+{
+    if (c->stack == NULL) {
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        size_t size = (stack_size + page - 1) & ~(page - 1);
+        /* One guard page below the stack turns an overflow into a fault. */
+        uint8_t *m = mmap(NULL, size + page, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED)
+            return -1;
+        if (mprotect(m, page, PROT_NONE) != 0) {
+            munmap(m, size + page);
+            return -1;
+        }
+        c->stack = m + page;
+        c->stack_size = size;
+    }
+#ifdef CORO_ASAN
+    /* An abandoned run leaves its frames' redzones poisoned. */
+    __asan_unpoison_memory_region(c->stack, c->stack_size);
+#endif
+    return emul_ctx_init(&c->ctx, c->stack, c->stack_size, entry);
+}
+
+void emul_coro_resume(struct emul_coro *c)
+{
+    struct emul_ctx here;
+#ifdef CORO_ASAN
+    void *fake = NULL;
+    __sanitizer_start_switch_fiber(&fake, c->stack, c->stack_size);
+#endif
+    c->resumer = &here;
+    emul_ctx_swap(&here, &c->ctx);
+#ifdef CORO_ASAN
+    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#endif
+}
+
+void emul_coro_entered(struct emul_coro *c)
+{
+#ifdef CORO_ASAN
+    __sanitizer_finish_switch_fiber(NULL, &c->resumer_bottom, &c->resumer_size);
+#else
+    (void)c;
+#endif
+}
+
+void emul_coro_yield(struct emul_coro *c)
+{
+#ifdef CORO_ASAN
+    __sanitizer_start_switch_fiber(&c->fake_stack, c->resumer_bottom, c->resumer_size);
+#endif
+    emul_ctx_swap(&c->ctx, c->resumer);
+#ifdef CORO_ASAN
+    __sanitizer_finish_switch_fiber(c->fake_stack, &c->resumer_bottom,
+                                    &c->resumer_size);
+#endif
+}
+
+_Noreturn void emul_coro_exit(struct emul_coro *c)
+{
+    struct emul_ctx scratch;
+#ifdef CORO_ASAN
+    /* NULL: this fiber is finished and its fake stack can go. */
+    __sanitizer_start_switch_fiber(NULL, c->resumer_bottom, c->resumer_size);
+#endif
+    emul_ctx_swap(&scratch, c->resumer);
+    abort(); /* never resumed */
+}
