@@ -63,6 +63,7 @@ psa_status_t spm_broker_init(struct spm_broker *b,
     b->table = table;
     b->max_crashes = 3;
     b->max_conns_per_session = 256;
+    b->max_conns_per_client = 512;
     b->max_call_bytes = 1u << 20;
     return PSA_SUCCESS;
 }
@@ -153,18 +154,21 @@ psa_status_t spm_broker_connect(struct spm_broker *b,
     if (b->pstate[svc->partition] == SPM_PARTITION_FAILED)
         return PSA_ERROR_CONNECTION_REFUSED;
 
-    unsigned used = 0;
+    unsigned used = 0, used_by_client = 0;
     int free_slot = -1;
     for (unsigned i = 0; i < WARD_MAX_CONNECTIONS; i++) {
         const struct spm_conn *c = &b->conns[i];
         if (c->state == SPM_CONN_FREE) {
             if (free_slot < 0)
                 free_slot = (int)i;
-        } else if (same_caller(&c->owner, caller)) {
-            used++;
+        } else if (c->owner.client_id == caller->client_id) {
+            used_by_client++;
+            if (same_caller(&c->owner, caller))
+                used++;
         }
     }
-    if (free_slot < 0 || used >= b->max_conns_per_session) {
+    if (free_slot < 0 || used >= b->max_conns_per_session ||
+        used_by_client >= b->max_conns_per_client) {
         ward_log_event(WARD_EVENT_POLICY_DENIAL,
                        "client %d: connection limit reached", (int)caller->client_id);
         return PSA_ERROR_CONNECTION_BUSY;
@@ -270,8 +274,10 @@ psa_status_t spm_broker_call_done(struct spm_broker *b,
     struct spm_conn *c = conn_lookup(b, &msg->caller, msg->conn);
     if (c == NULL) /* cannot happen: a busy connection is never freed */
         return PSA_ERROR_COMMUNICATION_FAILURE;
+    /* The partition crashed: a call it answered before crashing keeps its
+     * answer; one it never answered was failed with COMMUNICATION_FAILURE. */
     if (c->state == SPM_CONN_FAILED)
-        return PSA_ERROR_COMMUNICATION_FAILURE;
+        return msg->status;
     if (msg->status == PSA_ERROR_PROGRAMMER_ERROR) {
         c->state = SPM_CONN_TERMINATED;
         ward_log_event(WARD_EVENT_PROGRAMMER_ERROR,
@@ -340,4 +346,32 @@ bool spm_broker_partition_crashed(struct spm_broker *b, unsigned partition)
 void spm_broker_partition_ready(struct spm_broker *b, unsigned partition)
 {
     b->crashes[partition] = 0;
+}
+
+int spm_broker_stateless_partition(const struct spm_broker *b,
+                                   const struct spm_caller *caller,
+                                   psa_handle_t handle)
+{
+    uint32_t version;
+    int s = stateless_service(b, handle, &version);
+    if (s < 0 || !allowed(b, caller, (unsigned)s) ||
+        !version_ok(&b->table->services[s], version))
+        return -1;
+    return b->table->services[s].partition;
+}
+
+psa_handle_t spm_broker_session_conn(const struct spm_broker *b, uint64_t session,
+                                     unsigned *cursor, uint8_t *state)
+{
+    for (unsigned i = *cursor; i < WARD_MAX_CONNECTIONS; i++) {
+        const struct spm_conn *c = &b->conns[i];
+        if (c->state != SPM_CONN_FREE && c->owner.partition < 0 &&
+            c->owner.session == session) {
+            *cursor = i + 1;
+            *state = c->state;
+            return conn_handle(i, c->generation);
+        }
+    }
+    *cursor = WARD_MAX_CONNECTIONS;
+    return PSA_NULL_HANDLE;
 }

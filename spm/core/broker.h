@@ -43,6 +43,7 @@ struct spm_broker {
     unsigned crashes[WARD_MAX_PARTITIONS]; /* consecutive, reset on success */
     unsigned max_crashes;                  /* before a partition is failed */
     unsigned max_conns_per_session;
+    unsigned max_conns_per_client;         /* all sessions of one client ID */
     size_t max_call_bytes;                 /* in + out bytes of one call */
 };
 
@@ -99,6 +100,17 @@ void spm_broker_close_done(struct spm_broker *b, const struct spm_message *msg);
 bool spm_broker_partition_crashed(struct spm_broker *b, unsigned partition);
 /* The partition reached its wait loop again: reset the crash count. */
 void spm_broker_partition_ready(struct spm_broker *b, unsigned partition);
+
+/* The partition serving a stateless handle the caller may use, or -1
+ * (invalid handle, not allowed, version refused: a PROGRAMMER ERROR). */
+int spm_broker_stateless_partition(const struct spm_broker *b,
+                                   const struct spm_caller *caller,
+                                   psa_handle_t handle);
+
+/* Walk the connections of one session: the next live one at or after
+ * *cursor (which is advanced), or PSA_NULL_HANDLE; *state is its state. */
+psa_handle_t spm_broker_session_conn(const struct spm_broker *b, uint64_t session,
+                                     unsigned *cursor, uint8_t *state);
 
 /* Find a service by SID; -1 if none. */
 int spm_broker_find_sid(const struct spm_broker *b, uint32_t sid);

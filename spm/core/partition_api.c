@@ -49,7 +49,11 @@ WARD_API psa_signal_t psa_wait(psa_signal_t signal_mask, uint32_t timeout)
     if (timeout != PSA_BLOCK && timeout != PSA_POLL)
         misuse(rt, "psa_wait timeout neither PSA_BLOCK nor PSA_POLL");
     psa_signal_t ready = spm_runtime_ready(rt, signal_mask);
-    if (ready != 0 || timeout == PSA_POLL)
+    if (ready == 0 && timeout == PSA_POLL) {
+        spm_platform_poll(rt);
+        return spm_runtime_ready(rt, signal_mask);
+    }
+    if (ready != 0)
         return ready;
     if ((signal_mask & (rt->desc->service_signals | PSA_DOORBELL)) == 0)
         misuse(rt, "psa_wait blocks on signals it can never get");

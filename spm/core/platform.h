@@ -22,6 +22,10 @@ struct spm_runtime *spm_platform_self(void);
  * Called only when none is asserted and mask can be satisfied. */
 psa_signal_t spm_platform_block(struct spm_runtime *rt, psa_signal_t mask);
 
+/* Take in whatever has arrived for the calling partition without
+ * blocking (psa_wait with PSA_POLL). */
+void spm_platform_poll(struct spm_runtime *rt);
+
 /* Abandon the calling partition: its messages fail, it restarts. */
 _Noreturn void spm_platform_panic(struct spm_runtime *rt);
 

@@ -47,6 +47,8 @@ struct spm_message {
     size_t out_len[PSA_MAX_IOVEC];
     psa_status_t status;
     bool done;
+    /* The platform's own record of where the message came from. */
+    void *platform;
 };
 
 #endif /* WARD_SPM_MESSAGE_H */

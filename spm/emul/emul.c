@@ -20,7 +20,7 @@
 
 /* The table of the partitions this library runs, generated from the
  * production or the test manifest list. */
-extern const struct ward_partition_table ward_emul_partitions;
+extern const struct ward_partition_table ward_partitions;
 
 /* Partition stacks are big and lazily committed: manifests size stacks for
  * microcontrollers, while emul partitions run libc and OpenSSL. */
@@ -157,7 +157,7 @@ static const struct spm_runtime_ops emul_ops = {
 
 static void emul_init(void)
 {
-    const struct ward_partition_table *t = &ward_emul_partitions;
+    const struct ward_partition_table *t = &ward_partitions;
     pthread_mutex_lock(&g.lock);
     g.client_id = -(int32_t)(getuid() & 0x7FFFFFFEu) - 1;
     g.session = 1;
@@ -258,6 +258,11 @@ psa_signal_t spm_platform_block(struct spm_runtime *rt, psa_signal_t mask)
     p->state = P_WAITING;
     emul_coro_yield(&p->coro);
     return spm_runtime_ready(&p->rt, mask);
+}
+
+void spm_platform_poll(struct spm_runtime *rt)
+{
+    (void)rt; /* emul delivers synchronously: nothing is ever in transit */
 }
 
 _Noreturn void spm_platform_panic(struct spm_runtime *rt)

@@ -1,0 +1,310 @@
+/*
+ * wardd_main.c: the SPE daemon's start-up and accept loop. It hardens the
+ * process, checks and locks its state directory, loads the policy, starts
+ * the partitions, and hands each accepted client to a session thread. It
+ * never trusts the environment beyond the paths it is given.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "wardd.h"
+#include "ward_log.h"
+
+struct wardd wardd = {
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .done = PTHREAD_COND_INITIALIZER,
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: wardd [options]\n"
+            "  --foreground        stay in the foreground, log to stderr\n"
+            "  --state-dir DIR     state directory (default $XDG_STATE_HOME/ward)\n"
+            "  --socket PATH       socket (default $XDG_RUNTIME_DIR/ward/ward.sock,\n"
+            "                      or /run/ward/ward.sock for root)\n"
+            "  --config FILE       client policy file (docs/wardd.md)\n"
+            "  --log-level N       0 error .. 4 debug (default 2)\n"
+            "  --max-call-bytes N  bytes in and out of one call (default 1048576)\n"
+            "  --ready-fd FD       write one byte to FD once accepting clients\n"
+            "  --help\n");
+}
+
+static void syslog_sink(enum ward_log_level level, const char *line, void *ctx)
+{
+    static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG};
+    (void)ctx;
+    syslog(prio[level], "%s", line);
+}
+
+/* dir/name into out, or exit with a clear error. */
+static void join(char *out, size_t size, const char *dir, const char *name)
+{
+    if (snprintf(out, size, "%s/%s", dir, name) >= (int)size) {
+        fprintf(stderr, "wardd: path too long: %s/%s\n", dir, name);
+        exit(2);
+    }
+}
+
+/* Create dir (0700) if missing; refuse it if another user owns it or
+ * others can enter it. */
+static int private_dir(const char *dir, bool create_parents)
+{
+    struct stat st;
+    if (create_parents) {
+        char tmp[PATH_MAX];
+        snprintf(tmp, sizeof(tmp), "%s", dir);
+        for (char *p = tmp + 1; *p != '\0'; p++) {
+            if (*p != '/')
+                continue;
+            *p = '\0';
+            if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "wardd: %s: cannot create: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "wardd: %s: not a directory\n", dir);
+        return -1;
+    }
+    if (st.st_uid != geteuid()) {
+        fprintf(stderr, "wardd: %s: owned by uid %u, not by wardd's uid %u\n", dir,
+                (unsigned)st.st_uid, (unsigned)geteuid());
+        return -1;
+    }
+    if ((st.st_mode & 077) != 0) {
+        fprintf(stderr, "wardd: %s: mode %o is looser than 0700; refusing\n", dir,
+                (unsigned)(st.st_mode & 0777));
+        return -1;
+    }
+    return 0;
+}
+
+static int listen_socket(const char *path)
+{
+    struct sockaddr_un a;
+    int fd;
+    if (strlen(path) >= sizeof(a.sun_path)) {
+        fprintf(stderr, "wardd: socket path too long: %s\n", path);
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    strcpy(a.sun_path, path);
+    /* A stale socket from a dead wardd: the state lock proves it is dead. */
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || chmod(path, 0600) != 0 ||
+        listen(fd, 64) != 0) {
+        fprintf(stderr, "wardd: %s: cannot listen: %s\n", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void harden(void)
+{
+    struct rlimit none = {0, 0};
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    setrlimit(RLIMIT_CORE, &none);
+    umask(077);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"foreground", no_argument, NULL, 'f'},
+        {"state-dir", required_argument, NULL, 's'},
+        {"socket", required_argument, NULL, 'S'},
+        {"config", required_argument, NULL, 'c'},
+        {"log-level", required_argument, NULL, 'l'},
+        {"max-call-bytes", required_argument, NULL, 'm'},
+        {"ready-fd", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    static char state_buf[PATH_MAX], sock_buf[PATH_MAX], sock_dir[PATH_MAX],
+        lock_path[PATH_MAX];
+    struct wardd_config *cfg = &wardd.cfg;
+    int c, log_level = WARD_LOG_NOTICE;
+    char *end;
+
+    harden();
+    cfg->ready_fd = -1;
+    cfg->max_sessions_per_user = 64;
+    cfg->max_conns_per_session = 256;
+    cfg->max_conns_per_client = 512;
+    cfg->max_call_bytes = 1u << 20;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': cfg->foreground = true; break;
+        case 's': cfg->state_dir = optarg; break;
+        case 'S': cfg->socket_path = optarg; break;
+        case 'c': cfg->config_path = optarg; break;
+        case 'l':
+            log_level = (int)strtol(optarg, &end, 10);
+            if (*end != '\0' || log_level < 0 || log_level > 4) {
+                fprintf(stderr, "wardd: --log-level takes 0..4\n");
+                return 2;
+            }
+            break;
+        case 'm': {
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (*end != '\0' || v < 4096 || v > WARD_WIRE_PAYLOAD_MAX) {
+                fprintf(stderr, "wardd: --max-call-bytes takes 4096..%u\n",
+                        (unsigned)WARD_WIRE_PAYLOAD_MAX);
+                return 2;
+            }
+            cfg->max_call_bytes = (size_t)v;
+            break;
+        }
+        case 'r':
+            cfg->ready_fd = (int)strtol(optarg, &end, 10);
+            if (*end != '\0' || cfg->ready_fd < 0) {
+                fprintf(stderr, "wardd: --ready-fd takes a descriptor number\n");
+                return 2;
+            }
+            break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    ward_log_set_level((enum ward_log_level)log_level);
+
+    /* Embedded defaults (DESIGN.md section 8). */
+    const char *xdg_state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    const char *runtime = getenv("XDG_RUNTIME_DIR");
+    if (cfg->state_dir == NULL) {
+        if (xdg_state != NULL && xdg_state[0] == '/')
+            join(state_buf, sizeof(state_buf), xdg_state, "ward");
+        else if (home != NULL && home[0] == '/')
+            join(state_buf, sizeof(state_buf), home, ".local/state/ward");
+        else {
+            fprintf(stderr, "wardd: no state directory: give --state-dir or set "
+                            "XDG_STATE_HOME\n");
+            return 2;
+        }
+        cfg->state_dir = state_buf;
+    }
+    bool default_socket = cfg->socket_path == NULL;
+    if (default_socket) {
+        if (runtime != NULL && runtime[0] == '/')
+            join(sock_dir, sizeof(sock_dir), runtime, "ward");
+        else if (geteuid() == 0)
+            snprintf(sock_dir, sizeof(sock_dir), "/run/ward");
+        else {
+            fprintf(stderr, "wardd: no socket path: give --socket or set "
+                            "XDG_RUNTIME_DIR\n");
+            return 2;
+        }
+        join(sock_buf, sizeof(sock_buf), sock_dir, "ward.sock");
+        cfg->socket_path = sock_buf;
+    }
+
+    if (private_dir(cfg->state_dir, true) != 0)
+        return 1;
+    if (default_socket && private_dir(sock_dir, true) != 0)
+        return 1;
+    join(lock_path, sizeof(lock_path), cfg->state_dir, "wardd.lock");
+    int lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "wardd: %s: %s\n", lock_path,
+                lock_fd < 0 ? strerror(errno)
+                            : "another wardd is using this state directory");
+        return 1;
+    }
+
+    if (cfg->config_path != NULL) {
+        char err[512];
+        if (ward_policy_load(cfg->config_path, &wardd.policy, err, sizeof(err)) !=
+            PSA_SUCCESS) {
+            fprintf(stderr, "wardd: policy %s; refusing to start\n", err);
+            return 1;
+        }
+    }
+    wardd.uid = geteuid();
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread */
+    int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+
+    int lfd = listen_socket(cfg->socket_path);
+    if (lfd < 0 || sfd < 0)
+        return 1;
+    if (!cfg->foreground) {
+        if (daemon(0, 0) != 0) {
+            fprintf(stderr, "wardd: cannot daemonize: %s\n", strerror(errno));
+            return 1;
+        }
+        openlog("wardd", LOG_PID, LOG_DAEMON);
+        ward_log_set_sink(syslog_sink, NULL);
+    }
+    if (wardd_partitions_start() != 0)
+        return 1;
+    ward_log(WARD_LOG_NOTICE, "wardd %s: isolation level 1, %zu partitions, state %s, "
+             "socket %s%s", "0.1.0", wardd.broker.table->partition_count, cfg->state_dir,
+             cfg->socket_path, cfg->config_path != NULL ? ", policy loaded" : "");
+    if (cfg->ready_fd >= 0) {
+        (void)!write(cfg->ready_fd, "R", 1);
+        close(cfg->ready_fd);
+    }
+
+    struct pollfd pf[2] = {{lfd, POLLIN, 0}, {sfd, POLLIN, 0}};
+    for (;;) {
+        if (poll(pf, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (pf[1].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
+                si.ssi_signo != SIGPIPE && si.ssi_signo != SIGHUP) {
+                ward_log(WARD_LOG_NOTICE, "wardd: signal %u: shutting down",
+                         si.ssi_signo);
+                break;
+            }
+        }
+        if (pf[0].revents & POLLIN) {
+            int cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+            if (cfd >= 0)
+                wardd_session_start(cfd);
+        }
+    }
+    /* Stop taking clients; the state lock goes with the process. */
+    unlink(cfg->socket_path);
+    close(lfd);
+    return 0;
+}

@@ -1,0 +1,396 @@
+/*
+ * wardd_session.c: one thread per client session (one libward-client
+ * instance in one process). The session's identity comes from the socket's
+ * peer credentials and the policy file only, never from the client. The
+ * thread answers control requests (version, connect, close, stateless
+ * handles, status) and, when the client goes away, closes everything the
+ * session still holds.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "wardd.h"
+#include "ward_log.h"
+
+#define MAX_GROUPS 64
+
+struct wardd_session {
+    int fd;
+    unsigned slot;
+    uid_t uid;
+    pid_t pid;
+    const struct ward_policy_rule *rule;
+    struct spm_caller caller;
+    bool channel_open[WARD_MAX_PARTITIONS];
+};
+
+static psa_status_t reply(struct wardd_session *s, int32_t value, uint32_t arg,
+                          int pass_fd, const char *doc)
+{
+    struct ward_frame f;
+    struct iovec iov = {(void *)doc, doc != NULL ? strlen(doc) : 0};
+    memset(&f, 0, sizeof(f));
+    f.op = WARD_OP_REPLY;
+    f.value = value;
+    f.arg = arg;
+    if (doc != NULL) {
+        f.n_out = 1;
+        f.out_len[0] = (uint32_t)iov.iov_len;
+    }
+    return ward_wire_send(s->fd, &f, &iov, doc != NULL ? 1 : 0, pass_fd, false);
+}
+
+/* Answer with the channel to partition p, opening it on first use. */
+static void reply_with_channel(struct wardd_session *s, int32_t value, unsigned p)
+{
+    int server_fd = -1, client_fd = -1;
+    if (!s->channel_open[p]) {
+        client_fd = wardd_channel_open(p, &s->caller, &server_fd);
+        if (client_fd < 0) {
+            reply(s, PSA_ERROR_INSUFFICIENT_MEMORY, 0, -1, NULL);
+            return;
+        }
+        s->channel_open[p] = true;
+    }
+    reply(s, value, p, client_fd, NULL);
+    if (client_fd >= 0)
+        close(client_fd);
+}
+
+static bool policy_allows(struct wardd_session *s, uint32_t sid)
+{
+    if (ward_policy_allows(&wardd.policy, s->rule, sid))
+        return true;
+    ward_log_event(WARD_EVENT_POLICY_DENIAL, "uid %u (client %d, pid %d): SID 0x%08x "
+                   "denied by policy", (unsigned)s->uid, (int)s->caller.client_id,
+                   (int)s->pid, (unsigned)sid);
+    return false;
+}
+
+static void do_connect(struct wardd_session *s, uint32_t sid, uint32_t version)
+{
+    struct spm_message msg;
+    psa_handle_t h;
+    if (!policy_allows(s, sid)) {
+        reply(s, PSA_ERROR_CONNECTION_REFUSED, 0, -1, NULL);
+        return;
+    }
+    pthread_mutex_lock(&wardd.lock);
+    psa_status_t st = spm_broker_connect(&wardd.broker, &s->caller, sid, version, &h, &msg);
+    if (st == PSA_SUCCESS) {
+        wardd_run_local(&msg);
+        h = spm_broker_connect_done(&wardd.broker, h, &msg);
+    } else {
+        h = (psa_handle_t)st;
+    }
+    int sidx = spm_broker_find_sid(&wardd.broker, sid);
+    pthread_mutex_unlock(&wardd.lock);
+    if (h > 0)
+        reply_with_channel(s, h, wardd.broker.table->services[sidx].partition);
+    else
+        reply(s, h, 0, -1, NULL);
+}
+
+static void do_close(struct wardd_session *s, psa_handle_t h)
+{
+    struct spm_message msg;
+    pthread_mutex_lock(&wardd.lock);
+    if (spm_broker_close(&wardd.broker, &s->caller, h, &msg)) {
+        wardd_run_local(&msg);
+        spm_broker_close_done(&wardd.broker, &msg);
+    }
+    pthread_mutex_unlock(&wardd.lock);
+    reply(s, PSA_SUCCESS, 0, -1, NULL);
+}
+
+static void do_stateless(struct wardd_session *s, psa_handle_t h)
+{
+    pthread_mutex_lock(&wardd.lock);
+    int p = spm_broker_stateless_partition(&wardd.broker, &s->caller, h);
+    uint32_t sid = 0;
+    if (p >= 0)
+        for (size_t i = 0; i < wardd.broker.table->service_count; i++)
+            if (!wardd.broker.table->services[i].connection_based &&
+                wardd.broker.table->services[i].stateless_index ==
+                    ((uint32_t)h & 0x1Fu) + 1u)
+                sid = wardd.broker.table->services[i].sid;
+    pthread_mutex_unlock(&wardd.lock);
+    if (p < 0) {
+        ward_log_event(WARD_EVENT_PROGRAMMER_ERROR, "client %d: invalid stateless "
+                       "handle 0x%08x", (int)s->caller.client_id, (unsigned)h);
+        reply(s, PSA_ERROR_PROGRAMMER_ERROR, 0, -1, NULL);
+    } else if (!policy_allows(s, sid)) {
+        reply(s, PSA_ERROR_CONNECTION_REFUSED, 0, -1, NULL);
+    } else {
+        reply_with_channel(s, PSA_SUCCESS, (unsigned)p);
+    }
+}
+
+/* The session ended: close every connection it holds, waiting for calls
+ * still in flight on them to finish first. */
+static void session_cleanup(struct wardd_session *s)
+{
+    pthread_mutex_lock(&wardd.lock);
+    unsigned cursor = 0;
+    uint8_t state;
+    psa_handle_t h;
+    while ((h = spm_broker_session_conn(&wardd.broker, s->caller.session, &cursor,
+                                        &state)) != PSA_NULL_HANDLE) {
+        struct spm_message msg;
+        if (state == SPM_CONN_BUSY) {
+            pthread_cond_wait(&wardd.done, &wardd.lock);
+            cursor--; /* look at the same slot again */
+            continue;
+        }
+        if (spm_broker_close(&wardd.broker, &s->caller, h, &msg)) {
+            wardd_run_local(&msg);
+            spm_broker_close_done(&wardd.broker, &msg);
+        }
+    }
+    wardd.sessions[s->slot] = NULL;
+    pthread_mutex_unlock(&wardd.lock);
+}
+
+static void *session_thread(void *arg)
+{
+    struct wardd_session *s = arg;
+    for (;;) {
+        struct ward_frame f;
+        uint8_t *payload = NULL;
+        int passed = -1;
+        psa_status_t st = ward_wire_recv(s->fd, 0, &f, &payload, &passed);
+        free(payload);
+        if (passed >= 0)
+            close(passed);
+        if (st == PSA_ERROR_COMMUNICATION_FAILURE)
+            break;
+        if (st != PSA_SUCCESS || passed >= 0) {
+            ward_log_event(WARD_EVENT_PROGRAMMER_ERROR, "client %d: malformed control "
+                           "frame (%d)", (int)s->caller.client_id, (int)st);
+            if (reply(s, st == PSA_ERROR_NOT_SUPPORTED ? PSA_ERROR_NOT_SUPPORTED
+                                                       : PSA_ERROR_PROGRAMMER_ERROR,
+                      0, -1, NULL) != PSA_SUCCESS)
+                break;
+            continue;
+        }
+        switch (f.op) {
+        case WARD_OP_HELLO:
+            reply(s, PSA_SUCCESS, (uint32_t)wardd.cfg.max_call_bytes, -1, NULL);
+            break;
+        case WARD_OP_VERSION: {
+            uint32_t v = PSA_VERSION_NONE;
+            if (ward_policy_allows(&wardd.policy, s->rule, (uint32_t)f.value)) {
+                pthread_mutex_lock(&wardd.lock);
+                v = spm_broker_version(&wardd.broker, &s->caller, (uint32_t)f.value);
+                pthread_mutex_unlock(&wardd.lock);
+            }
+            reply(s, (int32_t)v, 0, -1, NULL);
+            break;
+        }
+        case WARD_OP_CONNECT:
+            do_connect(s, (uint32_t)f.value, f.arg);
+            break;
+        case WARD_OP_CLOSE:
+            do_close(s, f.handle);
+            break;
+        case WARD_OP_STATELESS:
+            do_stateless(s, f.handle);
+            break;
+        case WARD_OP_STATUS: {
+            char *doc = wardd_status_json(s->uid);
+            if (doc == NULL)
+                reply(s, PSA_ERROR_INSUFFICIENT_MEMORY, 0, -1, NULL);
+            else
+                reply(s, PSA_SUCCESS, 0, -1, doc);
+            free(doc);
+            break;
+        }
+        default: /* a call or a reply on the control socket */
+            reply(s, PSA_ERROR_PROGRAMMER_ERROR, 0, -1, NULL);
+            break;
+        }
+    }
+    session_cleanup(s);
+    close(s->fd);
+    ward_log(WARD_LOG_INFO, "session %" PRIu64 " (uid %u, pid %d) ended",
+             s->caller.session, (unsigned)s->uid, (int)s->pid);
+    free(s);
+    atomic_fetch_sub(&wardd.live_sessions, 1);
+    return NULL;
+}
+
+void wardd_session_start(int fd)
+{
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+    gid_t groups[MAX_GROUPS];
+    socklen_t glen = sizeof(groups);
+    size_t ngroups = 0;
+    struct wardd_session *s = NULL;
+    pthread_t th;
+    pthread_attr_t attr;
+
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+        close(fd);
+        return;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0)
+        ngroups = glen / sizeof(gid_t);
+    if (ngroups < MAX_GROUPS)
+        groups[ngroups++] = cred.gid;
+
+    s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        close(fd);
+        return;
+    }
+    s->fd = fd;
+    s->uid = cred.uid;
+    s->pid = cred.pid;
+    s->rule = ward_policy_match(&wardd.policy, cred.uid, groups, ngroups);
+    s->caller.client_id = ward_policy_client_id(s->rule, cred.uid);
+    s->caller.partition = -1;
+
+    pthread_mutex_lock(&wardd.lock);
+    unsigned same_user = 0, slot = WARDD_MAX_SESSIONS;
+    for (unsigned i = 0; i < WARDD_MAX_SESSIONS; i++) {
+        if (wardd.sessions[i] == NULL) {
+            if (slot == WARDD_MAX_SESSIONS)
+                slot = i;
+        } else if (wardd.sessions[i]->uid == cred.uid) {
+            same_user++;
+        }
+    }
+    if (slot == WARDD_MAX_SESSIONS || same_user >= wardd.cfg.max_sessions_per_user) {
+        pthread_mutex_unlock(&wardd.lock);
+        ward_log_event(WARD_EVENT_POLICY_DENIAL, "uid %u: session limit reached",
+                       (unsigned)cred.uid);
+        close(fd);
+        free(s);
+        return;
+    }
+    s->slot = slot;
+    s->caller.session = ++wardd.next_session;
+    wardd.sessions[slot] = s;
+    pthread_mutex_unlock(&wardd.lock);
+    atomic_fetch_add(&wardd.live_sessions, 1);
+
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    if (pthread_create(&th, &attr, session_thread, s) != 0) {
+        pthread_mutex_lock(&wardd.lock);
+        wardd.sessions[slot] = NULL;
+        pthread_mutex_unlock(&wardd.lock);
+        atomic_fetch_sub(&wardd.live_sessions, 1);
+        close(fd);
+        free(s);
+    }
+    pthread_attr_destroy(&attr);
+    ward_log(WARD_LOG_INFO, "session %" PRIu64 ": uid %u pid %d as client %d",
+             s->caller.session, (unsigned)cred.uid, (int)cred.pid,
+             (int)s->caller.client_id);
+}
+
+/* ---- status --------------------------------------------------------------- */
+
+struct sbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) WARD_PRINTF(2, 3);
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        if (b->oom)
+            return;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = true;
+            return;
+        }
+        if ((size_t)n < b->cap - b->len) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = b->cap * 2 + (size_t)n;
+        char *q = realloc(b->p, cap);
+        if (q == NULL) {
+            b->oom = true;
+            return;
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+}
+
+char *wardd_status_json(uid_t asker)
+{
+    struct sbuf b = {malloc(4096), 0, 4096, false};
+    const struct ward_partition_table *t;
+    if (b.p == NULL)
+        return NULL;
+    pthread_mutex_lock(&wardd.lock);
+    t = wardd.broker.table;
+    bool shared = asker == wardd.uid;
+    for (unsigned i = 0; i < WARDD_MAX_SESSIONS; i++)
+        if (wardd.sessions[i] != NULL && wardd.sessions[i]->uid == wardd.uid)
+            shared = true;
+    sb_printf(&b, "{\"daemon\":\"wardd\",\"pid\":%d,\"isolation_level\":1,"
+                  "\"client_isolation\":\"%s\",", (int)getpid(),
+              shared ? "none" : "per-user");
+    sb_printf(&b, "\"partitions\":[");
+    for (size_t p = 0; p < t->partition_count; p++) {
+        const struct ward_partition_desc *d = &t->partitions[p];
+        sb_printf(&b, "%s{\"name\":\"%s\",\"id\":%d,\"state\":\"%s\",\"crashes\":%u,"
+                      "\"services\":[", p ? "," : "", d->name, (int)d->id,
+                  wardd.broker.pstate[p] == SPM_PARTITION_FAILED ? "failed" : "running",
+                  wardd.broker.crashes[p]);
+        for (unsigned k = 0; k < d->service_count; k++) {
+            const struct ward_service_desc *sv = &t->services[d->first_service + k];
+            sb_printf(&b, "%s{\"name\":\"%s\",\"sid\":\"0x%08x\",\"version\":%u,"
+                          "\"stateless\":%s}", k ? "," : "", sv->name, (unsigned)sv->sid,
+                      (unsigned)sv->version, sv->connection_based ? "false" : "true");
+        }
+        sb_printf(&b, "]}");
+    }
+    sb_printf(&b, "],\"sessions\":[");
+    bool first = true;
+    for (unsigned i = 0; i < WARDD_MAX_SESSIONS; i++) {
+        struct wardd_session *s = wardd.sessions[i];
+        if (s == NULL)
+            continue;
+        unsigned conns = 0, cursor = 0;
+        uint8_t st;
+        while (spm_broker_session_conn(&wardd.broker, s->caller.session, &cursor, &st) !=
+               PSA_NULL_HANDLE)
+            conns++;
+        sb_printf(&b, "%s{\"session\":%" PRIu64 ",\"client_id\":%d,\"uid\":%u,"
+                      "\"pid\":%d,\"connections\":%u}", first ? "" : ",",
+                  s->caller.session, (int)s->caller.client_id, (unsigned)s->uid,
+                  (int)s->pid, conns);
+        first = false;
+    }
+    sb_printf(&b, "],\"limits\":{\"max_call_bytes\":%zu,\"max_connections_per_session\":%u,"
+                  "\"max_sessions_per_user\":%u},", wardd.cfg.max_call_bytes,
+              wardd.cfg.max_conns_per_session, wardd.cfg.max_sessions_per_user);
+    pthread_mutex_unlock(&wardd.lock);
+    sb_printf(&b, "\"live\":{\"sessions\":%ld,\"channels\":%ld,\"messages\":%ld}}",
+              atomic_load(&wardd.live_sessions), atomic_load(&wardd.live_channels),
+              atomic_load(&wardd.live_messages));
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}

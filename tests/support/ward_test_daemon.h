@@ -1,0 +1,30 @@
+/*
+ * ward_test_daemon.h: run a private wardd for a test. The daemon gets the
+ * test's own state directory and socket (ward_test_env), and the test
+ * waits for it to accept clients through a readiness pipe, never by
+ * sleeping.
+ */
+#ifndef WARD_TEST_DAEMON_H
+#define WARD_TEST_DAEMON_H
+
+#include <sys/types.h>
+
+#include "ward_test_env.h"
+
+struct ward_test_daemon {
+    struct ward_test_env env;
+    pid_t pid;
+};
+
+/* Start wardd (path) in the foreground with --state-dir, --socket and
+ * --ready-fd, plus extra arguments (NULL-terminated, may be NULL). Returns 0
+ * once it accepts clients, -1 if it could not start. WARD_SOCKET points at
+ * its socket afterwards. */
+int ward_test_daemon_start(struct ward_test_daemon *d, const char *wardd,
+                           const char *const *extra);
+
+/* SIGTERM and reap it; returns its exit status (0 for a clean shutdown),
+ * and removes the environment. */
+int ward_test_daemon_stop(struct ward_test_daemon *d);
+
+#endif /* WARD_TEST_DAEMON_H */
