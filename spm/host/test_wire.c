@@ -115,6 +115,8 @@ static void transfer(size_t len, bool with_fd)
     } else {
         assert_int_equal(passed, -1);
     }
+    free(got);
+    got = NULL;
     /* A receiver with a smaller limit refuses the frame and keeps going. */
     if (len > 0) {
         assert_int_equal(ward_wire_send(sv[0], &f, &iov, 1, -1, false), PSA_SUCCESS);
