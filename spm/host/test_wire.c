@@ -81,6 +81,9 @@ static void test_decode_errors(void **state)
     bad = (struct ward_frame){.op = WARD_OP_CALL, .n_in = 1, .in_len = {10},
                               .flags = WARD_WIRE_F_MEMFD};
     expect_decode(&bad, 100, PSA_ERROR_INVALID_ARGUMENT);
+    /* The payload length of a frame that failed to decode stays in bounds. */
+    bad = (struct ward_frame){.op = WARD_OP_CALL, .n_in = 200, .in_len = {1, 2, 3, 4}};
+    assert_int_equal(ward_wire_payload_len(&bad), 10);
     /* Lengths summing past the hard cap even with a generous limit. */
     bad = (struct ward_frame){.op = WARD_OP_CALL, .n_in = 2, .n_out = 2,
                               .in_len = {1, 1}, .out_len = {UINT32_MAX, UINT32_MAX}};

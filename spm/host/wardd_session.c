@@ -6,6 +6,7 @@
  * handles, status) and, when the client goes away, closes everything the
  * session still holds.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -334,6 +335,20 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
     }
 }
 
+/* Descriptors wardd holds: tests check nothing leaks. */
+static long open_fds(void)
+{
+    long n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL)
+        return -1;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1; /* the directory's own */
+}
+
 char *wardd_status_json(uid_t asker)
 {
     struct sbuf b = {malloc(4096), 0, 4096, false};
@@ -385,9 +400,10 @@ char *wardd_status_json(uid_t asker)
                   "\"max_sessions_per_user\":%u},", wardd.cfg.max_call_bytes,
               wardd.cfg.max_conns_per_session, wardd.cfg.max_sessions_per_user);
     pthread_mutex_unlock(&wardd.lock);
-    sb_printf(&b, "\"live\":{\"sessions\":%ld,\"channels\":%ld,\"messages\":%ld}}",
+    sb_printf(&b, "\"live\":{\"sessions\":%ld,\"channels\":%ld,\"messages\":%ld,"
+                  "\"fds\":%ld}}",
               atomic_load(&wardd.live_sessions), atomic_load(&wardd.live_channels),
-              atomic_load(&wardd.live_messages));
+              atomic_load(&wardd.live_messages), open_fds());
     if (b.oom) {
         free(b.p);
         return NULL;

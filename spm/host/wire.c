@@ -41,11 +41,14 @@ void ward_wire_encode(const struct ward_frame *f, uint8_t out[WARD_WIRE_HEADER_S
 size_t ward_wire_payload_len(const struct ward_frame *f)
 {
     size_t n = 0;
+    /* Counts are clamped: this also runs on frames that failed to decode. */
+    unsigned in = f->n_in < PSA_MAX_IOVEC ? f->n_in : PSA_MAX_IOVEC;
+    unsigned out = f->n_out < PSA_MAX_IOVEC ? f->n_out : PSA_MAX_IOVEC;
     if (f->op == WARD_OP_CALL)
-        for (unsigned i = 0; i < f->n_in; i++)
+        for (unsigned i = 0; i < in; i++)
             n += f->in_len[i];
     else if (f->op == WARD_OP_REPLY)
-        for (unsigned i = 0; i < f->n_out; i++)
+        for (unsigned i = 0; i < out; i++)
             n += f->out_len[i];
     return n;
 }
