@@ -205,6 +205,10 @@ static void test_parse_errors(void **state)
         {"d28443a10126a0" "41a0" SIG64 "00", PSA_ERROR_INVALID_ARGUMENT, "trailing"},
         {"d28443a10126a0" "41a0" "5f4100ff", PSA_ERROR_INVALID_ARGUMENT, "indefinite"},
         {"d18443a10105a041a0" "4100", PSA_ERROR_INVALID_ARGUMENT, "tag is 1 bytes"},
+        /* 17 integer labels in the protected header: more than Ward tracks */
+        {"d28458" "25" "b1" "0126" "0a00" "0b00" "0c00" "0d00" "0e00" "0f00" "1000" "1100"
+         "1200" "1300" "1400" "1500" "1600" "1700" "181800" "181900" "a041a0" SIG64,
+         PSA_ERROR_INVALID_ARGUMENT, "more than 16 parameters"},
         /* a protected header that is itself malformed CBOR */
         {"d28444a1012600a0" "41a0" SIG64, PSA_ERROR_INVALID_ARGUMENT, "protected header: malformed"},
     };

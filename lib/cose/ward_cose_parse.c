@@ -60,8 +60,10 @@ static psa_status_t parse_protected(struct ward_cose_msg *m, bool *has_alg,
                 return cbor_why(m, "protected header", &d);
             continue;
         }
-        if (*nlabels < max_labels)
-            labels[(*nlabels)++] = label;
+        if (*nlabels >= max_labels)
+            return why(m, PSA_ERROR_INVALID_ARGUMENT,
+                       "protected header: more than %zu parameters", max_labels);
+        labels[(*nlabels)++] = label;
         if (label == WARD_COSE_HDR_ALG) {
             struct ward_cbor_item v;
             if (ward_cbor_peek(&d, &v) != PSA_SUCCESS || !ward_cbor_item_int(&v, &m->alg))
