@@ -71,6 +71,9 @@ static void test_rfc_examples(void **state)
     load_key("tfm-es-iak-pub.pem", &k);
     assert_int_equal(parse_verify(tok, n, &k, &m), PSA_SUCCESS);
     ward_cose_key_free(&k);
+    load_key("tfm-es-iak-cert.pem", &k); /* a certificate for the same key */
+    assert_int_equal(parse_verify(tok, n, &k, &m), PSA_SUCCESS);
+    ward_cose_key_free(&k);
     /* Another P-256 key: the signature does not verify. */
     load_key("other-p256-pub.pem", &k);
     assert_int_equal(parse_verify(tok, n, &k, &m), PSA_ERROR_INVALID_SIGNATURE);

@@ -12,7 +12,9 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 /* The curve size (bits) and digest an ECDSA alg needs; false if not ECDSA. */
 static bool ecdsa_params(int64_t alg, int *bits, const char **md)
@@ -76,10 +78,20 @@ psa_status_t ward_cose_key_load(struct ward_cose_key *k, const uint8_t *buf,
         /* No passphrase callback: an encrypted key fails instead of prompting. */
         pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"");
     }
-    BIO_free(bio);
     if (pkey == NULL) {
-        snprintf(why, whylen, "PEM data is neither a public key nor an unencrypted "
-                 "private key OpenSSL can read");
+        /* An IAK certificate: its subject public key. The certificate itself
+         * (issuer, validity) is not checked here. */
+        (void)BIO_reset(bio);
+        X509 *cert = PEM_read_bio_X509(bio, NULL, NULL, (void *)"");
+        if (cert != NULL)
+            pkey = X509_get_pubkey(cert);
+        X509_free(cert);
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    if (pkey == NULL) {
+        snprintf(why, whylen, "PEM data is neither a public key, an unencrypted "
+                 "private key nor a certificate OpenSSL can read");
         return PSA_ERROR_INVALID_ARGUMENT;
     }
     int bits = EVP_PKEY_get_bits(pkey);

@@ -28,8 +28,10 @@ struct ward_cose_key {
 };
 
 /* Load a key from a file's contents. If the bytes contain a PEM block
- * ("-----BEGIN "), they must be a PEM public key (SubjectPublicKeyInfo) or
- * a PEM private key (its public half is used), on P-256, P-384 or P-521;
+ * ("-----BEGIN "), they must be a PEM public key (SubjectPublicKeyInfo), a
+ * PEM private key or a PEM X.509 certificate (in both cases only the public
+ * key is used; a certificate's issuer and validity are not checked), on
+ * P-256, P-384 or P-521;
  * otherwise the bytes are taken as a raw HMAC key (1..WARD_COSE_HMAC_KEY_MAX
  * bytes). Returns PSA_SUCCESS, PSA_ERROR_INVALID_ARGUMENT for an unreadable
  * PEM or bad length, PSA_ERROR_NOT_SUPPORTED for another key type or curve;

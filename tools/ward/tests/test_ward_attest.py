@@ -138,6 +138,7 @@ for line in ("envelope: COSE_Sign1, ES256", "profile: tag:psacertified.org,2023:
         failures.append("RFC Sign1 output")
         print("FAIL RFC Sign1 output lacks %r" % line)
 check("RFC Sign1, private PEM", ["attest", "verify", SIGN1, "--key", PRIV_PEM], 0)
+check("RFC Sign1, certificate", ["attest", "verify", SIGN1, "--key", vec("tfm-es-iak-cert.pem")], 0)
 check("RFC Sign1, --key=", ["attest", "verify", SIGN1, "--key=" + PEM], 0)
 check("RFC Mac0", ["attest", "verify", MAC0, "--key", BIN], 0, out="envelope: COSE_Mac0, HMAC 256/256")
 check("nonce matches", ["attest", "verify", SIGN1, "--key", PEM, "--nonce", "01" * 32], 0)
