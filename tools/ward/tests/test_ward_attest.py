@@ -4,7 +4,8 @@
 are crafted here as COSE_Mac0 with the RFC 9783 HMAC key (python's hmac),
 using the CBOR encoder of tools/cbor_diag.py.
 
-usage: test_ward_attest.py WARD VECTORS_DIR TOOLS_DIR
+usage: test_ward_attest.py WARD VECTORS_DIR TOOLS_DIR TOKEN_MINT
+(TOKEN_MINT builds tokens with Ward's own builder under fresh keys.)
 """
 import atexit
 import hashlib
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 
-WARD, VEC, TOOLS = sys.argv[1:4]
+WARD, VEC, TOOLS, MINT = sys.argv[1:5]
 sys.path.insert(0, TOOLS)
 from cbor_diag import Pairs, Tag, encode  # noqa: E402
 
@@ -196,6 +197,22 @@ h384 = write("h384.cbor", mac0(rfc_claims(), alg=6))
 check("HMAC 384/384", ["attest", "verify", h384, "--key", BIN], 0, out="HMAC 384/384")
 unknown = write("unknown.cbor", mac0(rfc_claims(k99999={"x": [1, 2]}, m75002=0x7000)))
 check("unknown claims ignored", ["attest", "verify", unknown, "--key", BIN], 0)
+
+# Tokens from Ward's own builder, every algorithm, verify with the CLI.
+for alg, name in (("ES256", "ES256"), ("ES384", "ES384"), ("ES512", "ES512"),
+                  ("HS256", "HMAC 256/256"), ("HS384", "HMAC 384/384"), ("HS512", "HMAC 512/512")):
+    for nonce in ("5a" * 32, "5a" * 48, "5a" * 64):
+        tokp, keyp = os.path.join(TMP, "mint.cbor"), os.path.join(TMP, "mint.key")
+        p = subprocess.run([MINT, alg, tokp, keyp, nonce], capture_output=True, text=True)
+        if p.returncode != 0:
+            failures.append("mint " + alg)
+            print("FAIL mint %s: %s" % (alg, p.stderr))
+            continue
+        check("built %s, %d-byte nonce" % (alg, len(nonce) // 2),
+              ["attest", "verify", tokp, "--key", keyp, "--nonce", nonce], 0, out=name)
+        check("built %s, other nonce" % alg,
+              ["attest", "verify", tokp, "--key", keyp, "--nonce", "a5" * (len(nonce) // 2)], 1,
+              err="does not match the expected nonce")
 
 # --- invalid tokens: exit 1 -------------------------------------------------
 check("wrong EC key", ["attest", "verify", SIGN1, "--key", vec("other-p256-pub.pem")], 1,
