@@ -24,6 +24,9 @@ psa_status_t ward_client_socket_path(char *buf, size_t size);
  * answers. */
 psa_status_t ward_client_status(char **json);
 
+/* The same report as text for people. */
+psa_status_t ward_client_status_text(char **text);
+
 #ifdef __cplusplus
 }
 #endif

@@ -377,9 +377,9 @@ WARD_API void psa_close(psa_handle_t handle)
     pthread_mutex_unlock(&C.lock);
 }
 
-WARD_API psa_status_t ward_client_status(char **json)
+static psa_status_t status_report(char **json, int32_t format)
 {
-    struct ward_frame f = {.op = WARD_OP_STATUS}, r;
+    struct ward_frame f = {.op = WARD_OP_STATUS, .value = format}, r;
     uint8_t *payload = NULL;
     psa_status_t st;
     *json = NULL;
@@ -405,4 +405,14 @@ WARD_API psa_status_t ward_client_status(char **json)
     free(payload);
     *json = s;
     return PSA_SUCCESS;
+}
+
+WARD_API psa_status_t ward_client_status(char **json)
+{
+    return status_report(json, 0);
+}
+
+WARD_API psa_status_t ward_client_status_text(char **text)
+{
+    return status_report(text, 1);
 }

@@ -96,7 +96,8 @@ int wardd_channel_open(unsigned partition, const struct spm_caller *caller,
 
 /* Sessions (wardd_session.c) */
 void wardd_session_start(int fd);
-/* A JSON status document into a malloc'd string. */
-char *wardd_status_json(uid_t asker);
+/* The status report (JSON, or text for people) in a malloc'd string;
+ * asker is the uid of the session asking. */
+char *wardd_status(uid_t asker, bool json);
 
 #endif /* WARD_WARDD_H */

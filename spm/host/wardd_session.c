@@ -203,7 +203,8 @@ static void *session_thread(void *arg)
             do_stateless(s, f.handle);
             break;
         case WARD_OP_STATUS: {
-            char *doc = wardd_status_json(s->uid);
+            /* value 0: JSON; 1: text for people */
+            char *doc = wardd_status(s->uid, f.value == 0);
             if (doc == NULL)
                 reply(s, PSA_ERROR_INSUFFICIENT_MEMORY, 0, -1, NULL);
             else
@@ -349,7 +350,7 @@ static long open_fds(void)
     return n - 1; /* the directory's own */
 }
 
-char *wardd_status_json(uid_t asker)
+char *wardd_status(uid_t asker, bool json)
 {
     struct sbuf b = {malloc(4096), 0, 4096, false};
     const struct ward_partition_table *t;
@@ -361,25 +362,42 @@ char *wardd_status_json(uid_t asker)
     for (unsigned i = 0; i < WARDD_MAX_SESSIONS; i++)
         if (wardd.sessions[i] != NULL && wardd.sessions[i]->uid == wardd.uid)
             shared = true;
-    sb_printf(&b, "{\"daemon\":\"wardd\",\"pid\":%d,\"isolation_level\":1,"
-                  "\"client_isolation\":\"%s\",", (int)getpid(),
-              shared ? "none" : "per-user");
-    sb_printf(&b, "\"partitions\":[");
+    const char *iso = shared ? "none" : "per-user";
+    if (json)
+        sb_printf(&b, "{\"daemon\":\"wardd\",\"pid\":%d,\"isolation_level\":1,"
+                      "\"client_isolation\":\"%s\",\"partitions\":[", (int)getpid(), iso);
+    else
+        sb_printf(&b, "wardd: running, pid %d, isolation level 1 (partitions on threads "
+                      "inside wardd)\nisolation: %s%s\npartitions:\n", (int)getpid(), iso,
+                  shared ? " (clients run as wardd's own user: they can read its state)"
+                         : "");
     for (size_t p = 0; p < t->partition_count; p++) {
         const struct ward_partition_desc *d = &t->partitions[p];
-        sb_printf(&b, "%s{\"name\":\"%s\",\"id\":%d,\"state\":\"%s\",\"crashes\":%u,"
-                      "\"services\":[", p ? "," : "", d->name, (int)d->id,
-                  wardd.broker.pstate[p] == SPM_PARTITION_FAILED ? "failed" : "running",
-                  wardd.broker.crashes[p]);
+        const char *state =
+            wardd.broker.pstate[p] == SPM_PARTITION_FAILED ? "failed" : "running";
+        if (json)
+            sb_printf(&b, "%s{\"name\":\"%s\",\"id\":%d,\"state\":\"%s\",\"crashes\":%u,"
+                          "\"services\":[", p ? "," : "", d->name, (int)d->id, state,
+                      wardd.broker.crashes[p]);
+        else
+            sb_printf(&b, "  %-20s id %-6d %s, %u recent crashes\n", d->name, (int)d->id,
+                      state, wardd.broker.crashes[p]);
         for (unsigned k = 0; k < d->service_count; k++) {
             const struct ward_service_desc *sv = &t->services[d->first_service + k];
-            sb_printf(&b, "%s{\"name\":\"%s\",\"sid\":\"0x%08x\",\"version\":%u,"
-                          "\"stateless\":%s}", k ? "," : "", sv->name, (unsigned)sv->sid,
-                      (unsigned)sv->version, sv->connection_based ? "false" : "true");
+            if (json)
+                sb_printf(&b, "%s{\"name\":\"%s\",\"sid\":\"0x%08x\",\"version\":%u,"
+                              "\"stateless\":%s}", k ? "," : "", sv->name,
+                          (unsigned)sv->sid, (unsigned)sv->version,
+                          sv->connection_based ? "false" : "true");
+            else
+                sb_printf(&b, "    %-24s SID 0x%08x version %u%s\n", sv->name,
+                          (unsigned)sv->sid, (unsigned)sv->version,
+                          sv->connection_based ? "" : " (stateless)");
         }
-        sb_printf(&b, "]}");
+        if (json)
+            sb_printf(&b, "]}");
     }
-    sb_printf(&b, "],\"sessions\":[");
+    sb_printf(&b, json ? "],\"sessions\":[" : "sessions:\n");
     bool first = true;
     for (unsigned i = 0; i < WARDD_MAX_SESSIONS; i++) {
         struct wardd_session *s = wardd.sessions[i];
@@ -390,18 +408,32 @@ char *wardd_status_json(uid_t asker)
         while (spm_broker_session_conn(&wardd.broker, s->caller.session, &cursor, &st) !=
                PSA_NULL_HANDLE)
             conns++;
-        sb_printf(&b, "%s{\"session\":%" PRIu64 ",\"client_id\":%d,\"uid\":%u,"
-                      "\"pid\":%d,\"connections\":%u}", first ? "" : ",",
-                  s->caller.session, (int)s->caller.client_id, (unsigned)s->uid,
-                  (int)s->pid, conns);
+        if (json)
+            sb_printf(&b, "%s{\"session\":%" PRIu64 ",\"client_id\":%d,\"uid\":%u,"
+                          "\"pid\":%d,\"connections\":%u}", first ? "" : ",",
+                      s->caller.session, (int)s->caller.client_id, (unsigned)s->uid,
+                      (int)s->pid, conns);
+        else
+            sb_printf(&b, "  session %-6" PRIu64 " client %-8d uid %-6u pid %-7d "
+                          "%u connections\n", s->caller.session, (int)s->caller.client_id,
+                      (unsigned)s->uid, (int)s->pid, conns);
         first = false;
     }
-    sb_printf(&b, "],\"limits\":{\"max_call_bytes\":%zu,\"max_connections_per_session\":%u,"
-                  "\"max_sessions_per_user\":%u},", wardd.cfg.max_call_bytes,
-              wardd.cfg.max_conns_per_session, wardd.cfg.max_sessions_per_user);
+    if (json)
+        sb_printf(&b, "],\"limits\":{\"max_call_bytes\":%zu,\"max_connections_per_session\":"
+                      "%u,\"max_connections_per_client\":%u,\"max_sessions_per_user\":%u},",
+                  wardd.cfg.max_call_bytes, wardd.cfg.max_conns_per_session,
+                  wardd.cfg.max_conns_per_client, wardd.cfg.max_sessions_per_user);
+    else
+        sb_printf(&b, "limits: %zu bytes per call, %u connections per session, %u per "
+                      "client ID, %u sessions per user\n", wardd.cfg.max_call_bytes,
+                  wardd.cfg.max_conns_per_session, wardd.cfg.max_conns_per_client,
+                  wardd.cfg.max_sessions_per_user);
     pthread_mutex_unlock(&wardd.lock);
-    sb_printf(&b, "\"live\":{\"sessions\":%ld,\"channels\":%ld,\"messages\":%ld,"
-                  "\"fds\":%ld}}",
+    sb_printf(&b, json ? "\"live\":{\"sessions\":%ld,\"channels\":%ld,\"messages\":%ld,"
+                         "\"fds\":%ld}}"
+                       : "live: %ld sessions, %ld channels, %ld messages in flight, "
+                         "%ld descriptors\n",
               atomic_load(&wardd.live_sessions), atomic_load(&wardd.live_channels),
               atomic_load(&wardd.live_messages), open_fds());
     if (b.oom) {

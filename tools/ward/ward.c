@@ -8,7 +8,10 @@
 
 #include "ward_cmd.h"
 
+/* name NULL: a command of one word, `ward GROUP ...`. */
 static const struct ward_command commands[] = {
+    {"status", NULL, "[--json]",
+     "is wardd up; its partitions, sessions, isolation and limits", ward_cmd_status},
     {"attest", "verify", "TOKEN --key KEY [--nonce HEX] [--json]",
      "check a PSA attestation token's signature and claims", ward_cmd_attest_verify},
 };
@@ -17,14 +20,17 @@ static const struct ward_command commands[] = {
 const struct ward_command *ward_find_command(const char *group, const char *name)
 {
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(commands[i].group, group) == 0 && strcmp(commands[i].name, name) == 0)
+        if (strcmp(commands[i].group, group) == 0 &&
+            (commands[i].name == NULL ? name == NULL
+                                      : name != NULL && strcmp(commands[i].name, name) == 0))
             return &commands[i];
     return NULL;
 }
 
 int ward_usage(const struct ward_command *cmd)
 {
-    fprintf(stderr, "usage: ward %s %s %s\n", cmd->group, cmd->name, cmd->args);
+    fprintf(stderr, "usage: ward %s%s%s %s\n", cmd->group, cmd->name ? " " : "",
+            cmd->name ? cmd->name : "", cmd->args);
     return WARD_EXIT_USAGE;
 }
 
@@ -32,7 +38,8 @@ static void usage_all(FILE *f)
 {
     fprintf(f, "usage: ward COMMAND [ARGS...]\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  ward %s %s %s\n      %s\n", commands[i].group, commands[i].name,
+        fprintf(f, "  ward %s%s%s %s\n      %s\n", commands[i].group,
+                commands[i].name ? " " : "", commands[i].name ? commands[i].name : "",
                 commands[i].args, commands[i].summary);
     fprintf(f, "\nexit status: 0 valid/success, 1 invalid input, 2 usage or I/O error\n");
 }
@@ -43,11 +50,14 @@ int main(int argc, char **argv)
         usage_all(stdout);
         return WARD_EXIT_OK;
     }
+    const struct ward_command *cmd = argc >= 2 ? ward_find_command(argv[1], NULL) : NULL;
+    if (cmd != NULL)
+        return cmd->run(argc - 1, argv + 1);
     if (argc < 3) {
         usage_all(stderr);
         return WARD_EXIT_USAGE;
     }
-    const struct ward_command *cmd = ward_find_command(argv[1], argv[2]);
+    cmd = ward_find_command(argv[1], argv[2]);
     if (cmd == NULL) {
         fprintf(stderr, "ward: unknown command \"%s %s\"\n", argv[1], argv[2]);
         usage_all(stderr);

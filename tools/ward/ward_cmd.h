@@ -5,6 +5,8 @@
 #ifndef WARD_CMD_H
 #define WARD_CMD_H
 
+#include <stdbool.h>
+
 /* Exit status of every subcommand. */
 #define WARD_EXIT_OK 0      /* the thing checked is valid / the action worked */
 #define WARD_EXIT_INVALID 1 /* the input was read and is not valid */
@@ -15,7 +17,7 @@ typedef int (*ward_cmd_fn)(int argc, char **argv);
 
 struct ward_command {
     const char *group;   /* "attest" */
-    const char *name;    /* "verify" */
+    const char *name;    /* "verify", or NULL for a one-word command */
     const char *args;    /* one-line synopsis of the arguments */
     const char *summary; /* one line for `ward --help` */
     ward_cmd_fn run;
@@ -27,5 +29,6 @@ int ward_usage(const struct ward_command *cmd);
 const struct ward_command *ward_find_command(const char *group, const char *name);
 
 int ward_cmd_attest_verify(int argc, char **argv);
+int ward_cmd_status(int argc, char **argv);
 
 #endif /* WARD_CMD_H */

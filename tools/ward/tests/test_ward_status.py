@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""`ward status` against a private wardd (the test partitions' build):
+text and JSON reports, 'isolation: none' for a same-user client, and a
+clear answer when no daemon runs. Usage: test_ward_status.py WARD WARDD"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+WARD, WARDD = sys.argv[1], sys.argv[2]
+
+
+class WardStatus(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="ward-st.")
+        self.sock = os.path.join(self.tmp.name, "s")
+        self.env = dict(os.environ, WARD_SOCKET=self.sock)
+        r, w = os.pipe()
+        self.daemon = subprocess.Popen(
+            [WARDD, "--foreground", "--state-dir", os.path.join(self.tmp.name, "state"),
+             "--socket", self.sock, "--ready-fd", str(w), "--log-level", "1"],
+            pass_fds=(w,))
+        os.close(w)
+        ready = os.read(r, 1)
+        os.close(r)
+        self.assertEqual(ready, b"R", "wardd did not start")
+
+    def tearDown(self):
+        if self.daemon.poll() is None:
+            self.daemon.terminate()
+            self.assertEqual(self.daemon.wait(timeout=30), 0)
+        self.tmp.cleanup()
+
+    def ward(self, *args):
+        return subprocess.run([WARD, *args], env=self.env, capture_output=True,
+                              text=True, timeout=30)
+
+    def test_text(self):
+        p = self.ward("status")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("wardd: running", p.stdout)
+        self.assertIn("isolation level 1", p.stdout)
+        # The tool runs as wardd's own user.
+        self.assertIn("isolation: none", p.stdout)
+        self.assertIn("TP_ECHO", p.stdout)
+        self.assertIn("SID 0x0000f001 version 1", p.stdout)
+        self.assertIn("(stateless)", p.stdout)
+        self.assertIn("limits: 1048576 bytes per call", p.stdout)
+        self.assertRegex(p.stdout, r"session \d+ +client -\d+")
+
+    def test_json(self):
+        p = self.ward("status", "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        doc = json.loads(p.stdout)
+        self.assertEqual(doc["daemon"], "wardd")
+        self.assertEqual(doc["isolation_level"], 1)
+        self.assertEqual(doc["client_isolation"], "none")
+        names = {part["name"]: part for part in doc["partitions"]}
+        self.assertEqual(names["TP_SUM"]["services"][0]["version"], 2)
+        self.assertEqual(names["TP_CRASHY"]["state"], "failed")
+        self.assertEqual(names["TP_ECHO"]["state"], "running")
+        self.assertEqual(len(doc["sessions"]), 1)
+        self.assertLess(doc["sessions"][0]["client_id"], 0)
+        self.assertEqual(doc["live"]["messages"], 0)
+
+    def test_usage(self):
+        p = self.ward("status", "--bogus")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("usage: ward status [--json]", p.stderr)
+
+    def test_daemon_down(self):
+        self.daemon.terminate()
+        self.assertEqual(self.daemon.wait(timeout=30), 0)
+        self.assertFalse(os.path.exists(self.sock), "socket left behind")
+        p = self.ward("status")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("wardd: not running (no answer at " + self.sock, p.stdout)
+        p = self.ward("status", "--json")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(json.loads(p.stdout)["daemon"], "down")
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1])
