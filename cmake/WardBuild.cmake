@@ -12,6 +12,12 @@ set(CMAKE_C_VISIBILITY_PRESET hidden)
 set(CMAKE_VISIBILITY_INLINES_HIDDEN ON)
 set(CMAKE_POSITION_INDEPENDENT_CODE ON)
 
+# With libFuzzer, every object gets coverage instrumentation (without the
+# fuzzer's main), so fuzz targets get feedback from the libraries they call.
+if(WARD_LIBFUZZER)
+  add_compile_options($<$<COMPILE_LANGUAGE:C>:-fsanitize=fuzzer-no-link>)
+endif()
+
 if(WARD_SANITIZE)
   set(_ward_san -fsanitize=address,undefined -fno-sanitize-recover=all
                 -fno-omit-frame-pointer)

@@ -10,9 +10,15 @@ cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 pc=$(find "$tmp/prefix" -name ward-emul.pc)
 [ -n "$pc" ] || { echo "ward-emul.pc not installed" >&2; exit 1; }
 export PKG_CONFIG_PATH="$(dirname "$pc")"
-# shellcheck disable=SC2046
-cc -std=c11 -Wall -Wextra -Werror "$src/tests/install/app.c" \
-   $(pkg-config --cflags --libs ward-emul) -o "$tmp/app"
-libdir=$(pkg-config --variable=libdir ward-emul)
-[ -e "$libdir/libward-emul.so.0" ] || { echo "soname link missing" >&2; exit 1; }
-LD_LIBRARY_PATH="$libdir" "$tmp/app"
+for f in sbin/wardd bin/ward include/psa/client.h include/ward/client.h; do
+  [ -e "$tmp/prefix/$f" ] || { echo "$f not installed" >&2; exit 1; }
+done
+# The same source against each library: only the link line differs.
+for lib in emul client; do
+  # shellcheck disable=SC2046
+  cc -std=c11 -Wall -Wextra -Werror "$src/tests/install/app.c" \
+     $(pkg-config --cflags --libs ward-$lib) -o "$tmp/app-$lib"
+  libdir=$(pkg-config --variable=libdir ward-$lib)
+  [ -e "$libdir/libward-$lib.so.0" ] || { echo "libward-$lib.so.0 missing" >&2; exit 1; }
+  WARD_SOCKET="$tmp/no-daemon" LD_LIBRARY_PATH="$libdir" "$tmp/app-$lib" $lib 2>/dev/null
+done
