@@ -64,14 +64,13 @@ static psa_status_t cs_erase(void *ctx, uint32_t sector)
     return PSA_SUCCESS;
 }
 
-static uint64_t cs_rng(uint64_t *s)
+/* splitmix64: whether a page survives depends on (seed, page) only. */
+static uint64_t cs_mix(uint64_t seed, uint64_t page)
 {
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1Dull;
+    uint64_t z = seed * 0x9E3779B97F4A7C15ull + page + 0x632BE59BD9B4E019ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
 }
 
 static uint32_t cs_page_len(const struct its_crashsim_flash *cf, uint32_t p)
@@ -88,7 +87,6 @@ static psa_status_t cs_sync(void *ctx)
     if (!cf->powered)
         return PSA_ERROR_STORAGE_FAILURE;
     bool crash = cf->syncs == cf->crash_at;
-    uint64_t rng = cf->crash_seed | 1u;
     for (uint32_t p = 0; p < cf->pages; p++) {
         size_t off = (size_t)p * ITS_CRASHSIM_PAGE;
         bool keep = true;
@@ -96,7 +94,7 @@ static psa_status_t cs_sync(void *ctx)
             continue;
         if (crash)
             keep = cf->crash_seed == 1 ||
-                   (cf->crash_seed > 1 && (cs_rng(&rng) & 1u));
+                   (cf->crash_seed > 1 && (cs_mix(cf->crash_seed, p) & 1u));
         if (keep)
             memcpy(cf->durable + off, cf->cache + off, cs_page_len(cf, p));
         cf->dirty[p] = 0;

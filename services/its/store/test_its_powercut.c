@@ -20,7 +20,7 @@
 
 #include "its_store.h"
 
-#define KEYS 6u
+#define KEYS 7u
 #define OPS 90u
 
 struct op {
@@ -42,7 +42,7 @@ struct geometry {
 };
 
 static const struct geometry ram_geo = {512, 4, {100, 8}};
-static const struct geometry sim_geo = {8192, 4, {3000, 8}};
+static const struct geometry sim_geo = {8192, 4, {2000, 8}};
 
 static struct op workload[OPS];
 
@@ -52,19 +52,22 @@ static uint64_t key_of(unsigned k)
     return (uint64_t)(k & 1u) << 32 | (k + 1u);
 }
 
+/* Keys 0, 1 and 2 are cold: written large at the start and once more at op 60, so
+ * compaction has to carry them (across page boundaries on the file
+ * model). Keys 2.. are hot. */
 static void make_workload(uint32_t max_len)
 {
     uint32_t r = 12345;
     for (unsigned i = 0; i < OPS; i++) {
         r = r * 1103515245u + 12345u;
-        unsigned k = (r >> 16) % KEYS;
+        unsigned k = i < 3 ? i : i == 60 ? 1u : 3u + (r >> 16) % (KEYS - 3u);
         workload[i].key = key_of(k);
-        workload[i].remove = ((r >> 8) % 100u) < 15u;
+        workload[i].remove = i >= 3 && i != 60 && ((r >> 8) % 100u) < 15u;
         workload[i].seed = i + 1u;
         /* Mostly mid-sized values, some empty, some at the maximum. */
         uint32_t pick = (r >> 4) % 10u;
-        workload[i].len = pick == 0   ? 0
-                          : pick == 1 ? max_len
+        workload[i].len = (i < 3 || i == 60 || pick == 1) ? max_len
+                          : pick == 0          ? 0
                                       : (r >> 12) % (max_len / 2u + 1u);
     }
 }

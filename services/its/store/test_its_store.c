@@ -18,7 +18,7 @@
 #define SS 512u
 #define NS 4u
 static const struct its_store_config cfg = {.max_object_size = 100,
-                                            .max_objects = 8};
+                                            .max_objects = 12};
 
 struct fixture {
     struct its_ram_flash rf;
@@ -412,7 +412,7 @@ static void test_iterate_and_usage(void **state)
 
     assert_int_equal(its_store_usage(&f->st, &u), PSA_SUCCESS);
     assert_int_equal(u.objects, 5);
-    assert_int_equal(u.max_objects, 8);
+    assert_int_equal(u.max_objects, cfg.max_objects);
     assert_int_equal(u.data_bytes, 0 + 2 + 3 + 4 + 5);
     assert_int_equal(u.used_bytes, 5 * 40 + 0 + 4 + 4 + 4 + 8);
     assert_int_equal(u.capacity_bytes,
@@ -437,7 +437,8 @@ static void test_full_store_keeps_everything(void **state)
     uint8_t buf[100];
     uint64_t k = 0;
     psa_status_t ps;
-    /* Fill with 60-byte values until refused. */
+    /* Fill with 60-byte values until refused for lack of bytes (before
+     * max_objects is reached). */
     for (;;) {
         fill(buf, 60, (unsigned)k);
         ps = its_store_set(&f->st, k, 0, buf, 60);
@@ -446,7 +447,9 @@ static void test_full_store_keeps_everything(void **state)
         k++;
     }
     assert_int_equal(ps, PSA_ERROR_INSUFFICIENT_STORAGE);
-    assert_true(k >= 1);
+    assert_true(k >= 1 && k < cfg.max_objects);
+    assert_int_equal(its_store_usage(&f->st, &u), PSA_SUCCESS);
+    assert_true(u.free_bytes < its_store_footprint(60));
     for (uint64_t i = 0; i < k; i++)
         check_value(&f->st, i, 60, (unsigned)i);
     /* Overwrites of the existing objects cycle the GC; one that does not
@@ -484,14 +487,18 @@ static void test_full_store_keeps_everything(void **state)
 static void test_max_objects(void **state)
 {
     struct fixture *f = *state;
-    for (uint64_t k = 0; k < 8; k++)
+    uint64_t n = cfg.max_objects;
+    for (uint64_t k = 0; k < n; k++)
         assert_int_equal(its_store_set(&f->st, k, 0, "a", 1), PSA_SUCCESS);
-    assert_int_equal(its_store_set(&f->st, 8, 0, "a", 1),
+    assert_int_equal(its_store_set(&f->st, n, 0, "a", 1),
                      PSA_ERROR_INSUFFICIENT_STORAGE);
     /* Overwrite of an existing key is still allowed. */
-    assert_int_equal(its_store_set(&f->st, 7, 0, "bb", 2), PSA_SUCCESS);
-    assert_int_equal(its_store_get_info(&f->st, 8, NULL, NULL),
+    assert_int_equal(its_store_set(&f->st, n - 1, 0, "bb", 2), PSA_SUCCESS);
+    assert_int_equal(its_store_get_info(&f->st, n, NULL, NULL),
                      PSA_ERROR_DOES_NOT_EXIST);
+    reopen(f);
+    assert_int_equal(its_store_set(&f->st, n, 0, "a", 1),
+                     PSA_ERROR_INSUFFICIENT_STORAGE);
 }
 
 static void test_many_gc_cycles(void **state)
