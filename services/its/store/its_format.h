@@ -24,8 +24,11 @@
 #define ITS_RECORD_DEL 2u
 #define ITS_ALIGN 4u
 
-/* CRC-32 (IEEE 802.3, reflected 0xEDB88320, as zlib's crc32): chain by
- * passing the previous result; start with 0. */
+/* CRC-32C (Castagnoli, reflected 0x82F63B78; check value of "123456789"
+ * is 0xE3069283): chain by passing the previous result; start with 0. Uses
+ * the CPU's crc32 instruction when it has one. its_crc32_soft is the table
+ * version alone, for tests that both agree. */
 uint32_t its_crc32(uint32_t crc, const void *data, size_t len);
+uint32_t its_crc32_soft(uint32_t crc, const void *data, size_t len);
 
 #endif /* ITS_FORMAT_H */

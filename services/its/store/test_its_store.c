@@ -705,9 +705,28 @@ static void test_nor_rule_enforced(void **state)
     its_ram_flash_free(&rf);
 }
 
+static void test_crc32c(void **state)
+{
+    static uint8_t buf[1000];
+    (void)state;
+    assert_int_equal(its_crc32(0, "123456789", 9), 0xE3069283u);
+    assert_int_equal(its_crc32_soft(0, "123456789", 9), 0xE3069283u);
+    assert_int_equal(its_crc32(0, NULL, 0), 0);
+    fill(buf, sizeof(buf), 3);
+    for (size_t n = 0; n < sizeof(buf); n += 37) {
+        uint32_t whole = its_crc32(0, buf, n);
+        assert_int_equal(whole, its_crc32_soft(0, buf, n));
+        /* Chained in two parts at an odd split gives the same. */
+        assert_int_equal(its_crc32(its_crc32(0, buf, n / 3), buf + n / 3,
+                                   n - n / 3),
+                         whole);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crc32c),
         cmocka_unit_test(test_open_blank_does_not_exist),
         cmocka_unit_test(test_bad_geometry),
         cmocka_unit_test_setup_teardown(test_format_refuses_nonblank, setup,
