@@ -42,9 +42,12 @@ struct geometry {
 };
 
 static const struct geometry ram_geo = {512, 4, {100, 8}};
+/* The smallest medium: one data sector and the spare. */
+static const struct geometry ram_geo2 = {1024, 2, {100, 8}};
 static const struct geometry sim_geo = {8192, 4, {2000, 8}};
 
 static struct op workload[OPS];
+static unsigned refused; /* sets refused for room in the last run */
 
 /* Keys spread over two owners so iteration is checked per owner. */
 static uint64_t key_of(unsigned k)
@@ -93,6 +96,7 @@ static unsigned index_of(uint64_t key)
 static unsigned run(struct its_store *st, struct obj acked[KEYS],
                     uint8_t *buf)
 {
+    refused = 0;
     for (unsigned i = 0; i < OPS; i++) {
         const struct op *o = &workload[i];
         struct obj *a = &acked[index_of(o->key)];
@@ -108,7 +112,9 @@ static unsigned run(struct its_store *st, struct obj acked[KEYS],
             ps = its_store_set(st, o->key, o->seed, buf, o->len);
             if (ps == PSA_SUCCESS)
                 *a = (struct obj){true, o->len, o->seed};
-            else if (ps != PSA_ERROR_INSUFFICIENT_STORAGE)
+            else if (ps == PSA_ERROR_INSUFFICIENT_STORAGE)
+                refused++;
+            else
                 return i;
         }
     }
@@ -172,7 +178,11 @@ static void use_after(struct its_store *st, const struct its_flash *fl,
 {
     struct obj o = {true, cfg->max_object_size / 3u, 777};
     fill(buf, o.len, o.seed);
-    for (unsigned i = 0; i < 8; i++)
+    for (unsigned k = 0; k < KEYS; k++) {
+        psa_status_t ps = its_store_remove(st, key_of(k));
+        assert_true(ps == PSA_SUCCESS || ps == PSA_ERROR_DOES_NOT_EXIST);
+    }
+    for (unsigned i = 0; i < 2 * KEYS; i++)
         assert_int_equal(its_store_set(st, key_of(i % KEYS), o.seed, buf,
                                        o.len),
                          PSA_SUCCESS);
@@ -184,11 +194,10 @@ static void use_after(struct its_store *st, const struct its_flash *fl,
 
 /* ---- RAM flash: a cut at every program and erase -------------------- */
 
-static void ram_round(uint64_t cut, enum its_ram_cut_mode mode,
-                      bool cut_recovery, uint64_t *total_ops, uint8_t *buf,
-                      uint8_t *want)
+static void ram_round(const struct geometry *g, uint64_t cut,
+                      enum its_ram_cut_mode mode, bool cut_recovery,
+                      uint64_t *total_ops, uint8_t *buf, uint8_t *want)
 {
-    const struct geometry *g = &ram_geo;
     struct its_ram_flash rf;
     struct its_store st;
     struct obj acked[KEYS] = {{0}};
@@ -246,21 +255,36 @@ static void ram_round(uint64_t cut, enum its_ram_cut_mode mode,
     its_ram_flash_free(&rf);
 }
 
-static void test_cut_at_every_program_and_erase(void **state)
+static void cut_everywhere(const struct geometry *g)
 {
     static uint8_t buf[4096], want[4096];
     uint64_t total = 0;
-    (void)state;
-    make_workload(ram_geo.cfg.max_object_size);
-    ram_round(UINT64_MAX, ITS_RAM_CUT_NOTHING, false, &total, buf, want);
-    /* The workload must reach several compactions to mean anything. */
+    make_workload(g->cfg.max_object_size);
+    ram_round(g, UINT64_MAX, ITS_RAM_CUT_NOTHING, false, &total, buf, want);
+    /* The workload must reach several compactions to mean anything, and
+     * mostly succeed. */
     assert_true(total > 3 * OPS / 2);
+    assert_true(refused < OPS / 4);
+    print_message("%u sectors: %u of %u sets refused for room\n", g->ns,
+                  refused, OPS);
     for (uint64_t cut = 0; cut < total; cut++)
         for (int m = 0; m <= ITS_RAM_CUT_DONE; m++)
-            ram_round(cut, (enum its_ram_cut_mode)m, m == ITS_RAM_CUT_HALF,
-                      NULL, buf, want);
-    print_message("power cut at %llu operations x 4 modes\n",
-                  (unsigned long long)total);
+            ram_round(g, cut, (enum its_ram_cut_mode)m,
+                      m == ITS_RAM_CUT_HALF, NULL, buf, want);
+    print_message("%u sectors: power cut at %llu operations x 4 modes\n",
+                  g->ns, (unsigned long long)total);
+}
+
+static void test_cut_at_every_program_and_erase(void **state)
+{
+    (void)state;
+    cut_everywhere(&ram_geo);
+}
+
+static void test_cut_two_sectors(void **state)
+{
+    (void)state;
+    cut_everywhere(&ram_geo2);
 }
 
 /* ---- crash-simulating file: a crash at every sync ---------------------- */
@@ -348,6 +372,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cut_at_every_program_and_erase),
+        cmocka_unit_test(test_cut_two_sectors),
         cmocka_unit_test(test_crash_at_every_sync),
         cmocka_unit_test(test_crash_during_recovery),
     };

@@ -400,12 +400,17 @@ static void test_iterate_and_usage(void **state)
     assert_true(key == 0x00000001FFFFFFFFull);
     assert_int_equal(its_store_iter_next(&f->st, &it, &key),
                      PSA_ERROR_DOES_NOT_EXIST);
-    /* The all-ones owner (client ID -1). */
+    /* The all-ones owner (client ID -1), up to the very last key. */
+    assert_int_equal(its_store_set(&f->st, UINT64_MAX, 0, NULL, 0),
+                     PSA_SUCCESS);
     its_store_iter_init(&it, 0xFFFFFFFFu);
     assert_int_equal(its_store_iter_next(&f->st, &it, &key), PSA_SUCCESS);
     assert_true(key == 0xFFFFFFFF00000003ull);
+    assert_int_equal(its_store_iter_next(&f->st, &it, &key), PSA_SUCCESS);
+    assert_true(key == UINT64_MAX);
     assert_int_equal(its_store_iter_next(&f->st, &it, &key),
                      PSA_ERROR_DOES_NOT_EXIST);
+    assert_int_equal(its_store_remove(&f->st, UINT64_MAX), PSA_SUCCESS);
     its_store_iter_init(&it, 7);
     assert_int_equal(its_store_iter_next(&f->st, &it, &key),
                      PSA_ERROR_DOES_NOT_EXIST);
