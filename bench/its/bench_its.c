@@ -27,8 +27,14 @@ struct params {
     unsigned get_rounds;
 };
 
+/* Per-operation samples, microseconds. */
+struct samples {
+    double *v;
+    size_t n;
+};
+
 struct result {
-    double set_us, get_us, remove_us;
+    double set_us, get_us, remove_us; /* medians */
     double app_wa; /* bytes the store wrote / bytes stored */
     double dev_wa; /* bytes the kernel sent to the device / bytes stored */
 };
@@ -67,69 +73,99 @@ static void fill(uint8_t *buf, size_t n, unsigned seed)
         buf[i] = (uint8_t)(seed + i * 7u);
 }
 
-/* ---- the ITS store -------------------------------------------------- */
-
-static struct result bench_store(const char dir[1024], size_t size,
-                                 const struct params *p)
+static int cmp_double(const void *a, const void *b)
 {
-    char path[1200];
-    struct its_file_flash ff;
-    struct its_store st;
-    const struct its_store_config cfg = {MAX_VALUE, 1024};
-    static uint8_t buf[MAX_VALUE], out[MAX_VALUE];
-    struct result r;
-    size_t len;
-    snprintf(path, sizeof(path), "%s/its-%zu.img", dir, size);
-    psa_status_t ps = its_file_flash_create(path, SECTOR, SECTORS);
-    if (ps != PSA_SUCCESS)
-        die("its_file_flash_create", ps);
-    if ((ps = its_file_flash_open(&ff, path, SECTOR, SECTORS, NULL)) !=
-            PSA_SUCCESS ||
-        (ps = its_store_format(&ff.flash, &cfg)) != PSA_SUCCESS ||
-        (ps = its_store_open(&st, &ff.flash, &cfg)) != PSA_SUCCESS)
-        die("open", ps);
-
-    uint64_t written0 = ff.bytes_written;
-    long long dev0 = dev_write_bytes();
-    double t = now_us();
-    for (unsigned round = 0; round < p->set_rounds; round++)
-        for (unsigned k = 0; k < p->keys; k++) {
-            fill(buf, size, k + round);
-            if ((ps = its_store_set(&st, k + 1, 0, buf, size)) != PSA_SUCCESS)
-                die("its_store_set", ps);
-        }
-    unsigned sets = p->set_rounds * p->keys;
-    r.set_us = (now_us() - t) / sets;
-    long long dev1 = dev_write_bytes();
-    r.app_wa = (double)(ff.bytes_written - written0) / ((double)sets * size);
-    r.dev_wa = dev0 < 0 || dev1 < 0 ? -1
-                                    : (double)(dev1 - dev0) /
-                                          ((double)sets * size);
-
-    t = now_us();
-    for (unsigned round = 0; round < p->get_rounds; round++)
-        for (unsigned k = 0; k < p->keys; k++)
-            if ((ps = its_store_get(&st, k + 1, 0, size, out, &len)) !=
-                    PSA_SUCCESS ||
-                len != size)
-                die("its_store_get", ps);
-    r.get_us = (now_us() - t) / (p->get_rounds * p->keys);
-    fill(buf, size, p->keys - 1 + p->set_rounds - 1);
-    if (memcmp(out, buf, size) != 0)
-        die("its_store_get value", 0);
-
-    t = now_us();
-    for (unsigned k = 0; k < p->keys; k++)
-        if ((ps = its_store_remove(&st, k + 1)) != PSA_SUCCESS)
-            die("its_store_remove", ps);
-    r.remove_us = (now_us() - t) / p->keys;
-    its_store_close(&st);
-    its_file_flash_close(&ff);
-    unlink(path);
-    return r;
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
-/* ---- the baseline: one file per key ----------------------------------- */
+static double median(struct samples *s)
+{
+    qsort(s->v, s->n, sizeof(double), cmp_double);
+    return s->n == 0 ? 0 : s->v[s->n / 2];
+}
+
+static void sample_init(struct samples *s, size_t cap)
+{
+    s->v = malloc(cap * sizeof(double));
+    s->n = 0;
+    if (s->v == NULL)
+        die("malloc", 0);
+}
+
+/* ---- the two systems: the ITS store and one file per key ------------- */
+
+struct its_side {
+    struct its_file_flash ff;
+    struct its_store st;
+    char path[1200];
+};
+
+struct files_side {
+    char dir[1200];
+    int dfd;
+};
+
+static void its_setup(struct its_side *s, const char dir[1024], size_t size)
+{
+    const struct its_store_config cfg = {MAX_VALUE, 1024};
+    psa_status_t ps;
+    snprintf(s->path, sizeof(s->path), "%s/its-%zu.img", dir, size);
+    if ((ps = its_file_flash_create(s->path, SECTOR, SECTORS)) !=
+            PSA_SUCCESS ||
+        (ps = its_file_flash_open(&s->ff, s->path, SECTOR, SECTORS, NULL)) !=
+            PSA_SUCCESS ||
+        (ps = its_store_format(&s->ff.flash, &cfg)) != PSA_SUCCESS ||
+        (ps = its_store_open(&s->st, &s->ff.flash, &cfg)) != PSA_SUCCESS)
+        die("ITS store setup", ps);
+}
+
+static void its_teardown(struct its_side *s)
+{
+    its_store_close(&s->st);
+    its_file_flash_close(&s->ff);
+    unlink(s->path);
+}
+
+static void its_set(struct its_side *s, unsigned k, const uint8_t *buf,
+                    size_t size)
+{
+    psa_status_t ps = its_store_set(&s->st, k + 1, 0, buf, size);
+    if (ps != PSA_SUCCESS)
+        die("its_store_set", ps);
+}
+
+static void its_get(struct its_side *s, unsigned k, uint8_t *out, size_t size)
+{
+    size_t len;
+    psa_status_t ps = its_store_get(&s->st, k + 1, 0, size, out, &len);
+    if (ps != PSA_SUCCESS || len != size)
+        die("its_store_get", ps);
+}
+
+static void its_remove(struct its_side *s, unsigned k)
+{
+    psa_status_t ps = its_store_remove(&s->st, k + 1);
+    if (ps != PSA_SUCCESS)
+        die("its_store_remove", ps);
+}
+
+static void files_setup(struct files_side *s, const char dir[1024],
+                        size_t size)
+{
+    snprintf(s->dir, sizeof(s->dir), "%s/files-%zu", dir, size);
+    if (mkdir(s->dir, 0700) != 0)
+        die("mkdir", errno);
+    s->dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s->dfd < 0)
+        die("open dir", errno);
+}
+
+static void files_teardown(struct files_side *s)
+{
+    close(s->dfd);
+    rmdir(s->dir);
+}
 
 static void write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -144,68 +180,133 @@ static void write_all(int fd, const uint8_t *p, size_t n)
     }
 }
 
-static struct result bench_files(const char dir[1024], size_t size,
-                                 const struct params *p)
+static void files_set(struct files_side *s, unsigned k, const uint8_t *buf,
+                      size_t size)
 {
-    char sub[1200], tmp[1300], fin[1300];
+    char tmp[1300], fin[1300];
+    snprintf(tmp, sizeof(tmp), "%s/%u.tmp", s->dir, k + 1);
+    snprintf(fin, sizeof(fin), "%s/%u", s->dir, k + 1);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        die("open", errno);
+    write_all(fd, buf, size);
+    if (fsync(fd) != 0 || close(fd) != 0)
+        die("fsync", errno);
+    if (rename(tmp, fin) != 0 || fsync(s->dfd) != 0)
+        die("rename", errno);
+}
+
+static void files_get(struct files_side *s, unsigned k, uint8_t *out,
+                      size_t size)
+{
+    char fin[1300];
+    snprintf(fin, sizeof(fin), "%s/%u", s->dir, k + 1);
+    int fd = open(fin, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        die("open", errno);
+    ssize_t n = read(fd, out, MAX_VALUE);
+    close(fd);
+    if (n != (ssize_t)size)
+        die("read", errno);
+}
+
+static void files_remove(struct files_side *s, unsigned k)
+{
+    char fin[1300];
+    snprintf(fin, sizeof(fin), "%s/%u", s->dir, k + 1);
+    if (unlink(fin) != 0 || fsync(s->dfd) != 0)
+        die("unlink", errno);
+}
+
+/*
+ * One value size: the two systems take turns operation by operation (which
+ * goes first alternates), so both see the same machine; each figure is the
+ * median of its per-operation times, so a stray slow fsync does not decide
+ * a ratio. Write amplification comes from separate, uninterleaved passes.
+ */
+static void bench_size(const char dir[1024], size_t size,
+                       const struct params *p, struct result *its,
+                       struct result *files)
+{
     static uint8_t buf[MAX_VALUE], out[MAX_VALUE];
-    struct result r;
-    snprintf(sub, sizeof(sub), "%s/files-%zu", dir, size);
-    if (mkdir(sub, 0700) != 0)
-        die("mkdir", errno);
-    int dfd = open(sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-        die("open dir", errno);
-
-    long long dev0 = dev_write_bytes();
-    double t = now_us();
-    for (unsigned round = 0; round < p->set_rounds; round++)
-        for (unsigned k = 0; k < p->keys; k++) {
-            fill(buf, size, k + round);
-            snprintf(tmp, sizeof(tmp), "%s/%u.tmp", sub, k + 1);
-            snprintf(fin, sizeof(fin), "%s/%u", sub, k + 1);
-            int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                          0600);
-            if (fd < 0)
-                die("open", errno);
-            write_all(fd, buf, size);
-            if (fsync(fd) != 0 || close(fd) != 0)
-                die("fsync", errno);
-            if (rename(tmp, fin) != 0 || fsync(dfd) != 0)
-                die("rename", errno);
-        }
+    struct its_side a;
+    struct files_side b;
+    struct samples s[6]; /* its set/get/remove, files set/get/remove */
     unsigned sets = p->set_rounds * p->keys;
-    r.set_us = (now_us() - t) / sets;
-    long long dev1 = dev_write_bytes();
-    r.app_wa = 1.0; /* the application writes each byte once */
-    r.dev_wa = dev0 < 0 || dev1 < 0 ? -1
-                                    : (double)(dev1 - dev0) /
-                                          ((double)sets * size);
+    unsigned gets = p->get_rounds * p->keys;
+    double t;
+    for (int i = 0; i < 6; i++)
+        sample_init(&s[i], gets > sets ? gets : sets);
+    its_setup(&a, dir, size);
+    files_setup(&b, dir, size);
 
-    t = now_us();
-    for (unsigned round = 0; round < p->get_rounds; round++)
-        for (unsigned k = 0; k < p->keys; k++) {
-            snprintf(fin, sizeof(fin), "%s/%u", sub, k + 1);
-            int fd = open(fin, O_RDONLY | O_CLOEXEC);
-            if (fd < 0)
-                die("open", errno);
-            ssize_t n = read(fd, out, sizeof(out));
-            close(fd);
-            if (n != (ssize_t)size)
-                die("read", errno);
+    for (unsigned r = 0, n = 0; r < p->set_rounds; r++)
+        for (unsigned k = 0; k < p->keys; k++, n++) {
+            fill(buf, size, k + r);
+            for (int turn = 0; turn < 2; turn++) {
+                bool its_turn = (turn == 0) == (n % 2 == 0);
+                t = now_us();
+                if (its_turn)
+                    its_set(&a, k, buf, size);
+                else
+                    files_set(&b, k, buf, size);
+                s[its_turn ? 0 : 3].v[s[its_turn ? 0 : 3].n++] = now_us() - t;
+            }
         }
-    r.get_us = (now_us() - t) / (p->get_rounds * p->keys);
+    for (unsigned r = 0, n = 0; r < p->get_rounds; r++)
+        for (unsigned k = 0; k < p->keys; k++, n++)
+            for (int turn = 0; turn < 2; turn++) {
+                bool its_turn = (turn == 0) == (n % 2 == 0);
+                t = now_us();
+                if (its_turn)
+                    its_get(&a, k, out, size);
+                else
+                    files_get(&b, k, out, size);
+                s[its_turn ? 1 : 4].v[s[its_turn ? 1 : 4].n++] = now_us() - t;
+            }
+    fill(buf, size, p->keys - 1 + p->set_rounds - 1);
+    if (memcmp(out, buf, size) != 0)
+        die("value check", 0);
+    for (unsigned k = 0; k < p->keys; k++)
+        for (int turn = 0; turn < 2; turn++) {
+            bool its_turn = (turn == 0) == (k % 2 == 0);
+            t = now_us();
+            if (its_turn)
+                its_remove(&a, k);
+            else
+                files_remove(&b, k);
+            s[its_turn ? 2 : 5].v[s[its_turn ? 2 : 5].n++] = now_us() - t;
+        }
 
-    t = now_us();
-    for (unsigned k = 0; k < p->keys; k++) {
-        snprintf(fin, sizeof(fin), "%s/%u", sub, k + 1);
-        if (unlink(fin) != 0 || fsync(dfd) != 0)
-            die("unlink", errno);
-    }
-    r.remove_us = (now_us() - t) / p->keys;
-    close(dfd);
-    rmdir(sub);
-    return r;
+    /* Write amplification: the same sets again, each system alone. */
+    uint64_t w0 = a.ff.bytes_written;
+    long long d0 = dev_write_bytes();
+    for (unsigned r = 0; r < p->set_rounds; r++)
+        for (unsigned k = 0; k < p->keys; k++)
+            its_set(&a, k, buf, size);
+    long long d1 = dev_write_bytes();
+    for (unsigned r = 0; r < p->set_rounds; r++)
+        for (unsigned k = 0; k < p->keys; k++)
+            files_set(&b, k, buf, size);
+    long long d2 = dev_write_bytes();
+    double stored = (double)sets * (double)size;
+    its->app_wa = (double)(a.ff.bytes_written - w0) / stored;
+    its->dev_wa = d0 < 0 || d1 < 0 ? -1 : (double)(d1 - d0) / stored;
+    files->app_wa = 1.0;
+    files->dev_wa = d1 < 0 || d2 < 0 ? -1 : (double)(d2 - d1) / stored;
+    for (unsigned k = 0; k < p->keys; k++)
+        files_remove(&b, k);
+
+    its->set_us = median(&s[0]);
+    its->get_us = median(&s[1]);
+    its->remove_us = median(&s[2]);
+    files->set_us = median(&s[3]);
+    files->get_us = median(&s[4]);
+    files->remove_us = median(&s[5]);
+    for (int i = 0; i < 6; i++)
+        free(s[i].v);
+    its_teardown(&a);
+    files_teardown(&b);
 }
 
 static void print_wa(double v)
@@ -234,16 +335,15 @@ int main(int argc, char **argv)
         die("mkdtemp", errno);
 
     struct result its[3], files[3];
-    for (int i = 0; i < 3; i++) {
-        its[i] = bench_store(dir, sizes[i], &p);
-        files[i] = bench_files(dir, sizes[i], &p);
-    }
+    for (int i = 0; i < 3; i++)
+        bench_size(dir, sizes[i], &p, &its[i], &files[i]);
     rmdir(dir);
 
     printf("ITS store (file backend, %u x %u KiB sectors, one fdatasync per "
            "set) vs one file per key (write, fsync, rename, fsync dir)\n",
            SECTORS, SECTOR / 1024);
-    printf("%u keys, each set %u times; %u gets per key; then removed\n\n",
+    printf("%u keys, each set %u times; %u gets per key; then removed; "
+           "the two interleaved op by op; median us per op\n\n",
            p.keys, p.set_rounds, p.get_rounds);
     printf("%-6s %-7s %12s %12s %10s\n", "size", "op", "ITS us/op",
            "files us/op", "files/ITS");
