@@ -643,6 +643,177 @@ static void test_two_damaged_sectors_refused(void **state)
         assert_int_equal(f->rf.mem[SS + i], 0xFF);
 }
 
+
+/* ---- crafted images: every refusal of the recovery scan ------------- */
+
+/* Write a sector header as the store would (through the codec). */
+static void craft_sector(struct its_ram_flash *rf, uint32_t s, uint32_t seq,
+                         uint32_t gc_src, bool done)
+{
+    uint8_t *p = rf->mem + (size_t)s * SS;
+    struct ward_writer w;
+    memset(p, 0xFF, SS);
+    ward_writer_init(&w, p, ITS_SECTOR_HDR_SIZE);
+    ward_put_u32le(&w, ITS_SECTOR_MAGIC);
+    ward_put_u16le(&w, ITS_STORE_FORMAT_VERSION);
+    ward_put_u16le(&w, ITS_SECTOR_HDR_SIZE);
+    ward_put_u32le(&w, SS);
+    ward_put_u32le(&w, NS);
+    ward_put_u32le(&w, cfg.max_object_size);
+    ward_put_u32le(&w, cfg.max_objects);
+    ward_put_u32le(&w, seq);
+    ward_put_u32le(&w, gc_src);
+    ward_put_u32le(&w, 0);
+    ward_put_u32le(&w, its_crc32(0, p, ITS_SECTOR_CRC_SPAN));
+    ward_put_u32le(&w, done ? ITS_GC_DONE_VALUE : 0xFFFFFFFFu);
+    assert_int_equal(ward_writer_finish(&w), PSA_SUCCESS);
+}
+
+/* Append a record at *off in sector s; returns nothing, advances *off. */
+static void craft_record(struct its_ram_flash *rf, uint32_t s, uint32_t *off,
+                         uint32_t kind, uint64_t key, uint64_t seq,
+                         const void *data, uint32_t len)
+{
+    uint8_t *p = rf->mem + (size_t)s * SS + *off;
+    struct ward_writer w;
+    ward_writer_init(&w, p, ITS_RECORD_HDR_SIZE + len);
+    ward_put_u32le(&w, ITS_RECORD_MAGIC);
+    ward_put_u32le(&w, kind);
+    ward_put_u64le(&w, key);
+    ward_put_u64le(&w, seq);
+    ward_put_u32le(&w, 0);
+    ward_put_u32le(&w, len);
+    ward_put_u32le(&w, its_crc32(0, data, len));
+    ward_put_u32le(&w, its_crc32(0, p, ITS_RECORD_CRC_SPAN));
+    ward_put_bytes(&w, data, len);
+    assert_int_equal(ward_writer_finish(&w), PSA_SUCCESS);
+    *off += (uint32_t)its_store_footprint(len);
+}
+
+/* Open must refuse with status and reason and leave every byte alone. */
+static void expect_refused(struct its_ram_flash *rf, psa_status_t status,
+                           const char *why)
+{
+    static uint8_t before[SS * NS];
+    struct its_store st;
+    memcpy(before, rf->mem, sizeof(before));
+    assert_int_equal(its_store_open(&st, &rf->flash, &cfg), status);
+    assert_non_null(st.why);
+    assert_string_equal(st.why, why);
+    assert_memory_equal(before, rf->mem, sizeof(before));
+    its_store_close(&st);
+}
+
+static void test_crafted_refusals(void **state)
+{
+    struct its_ram_flash rf;
+    uint32_t off;
+    (void)state;
+    assert_int_equal(its_ram_flash_init(&rf, SS, NS), PSA_SUCCESS);
+
+    craft_sector(&rf, 0, 1, 0, false);
+    craft_sector(&rf, 1, 1, 0, false);
+    expect_refused(&rf, PSA_ERROR_DATA_CORRUPT,
+                   "two sectors with one sequence number");
+
+    craft_sector(&rf, 1, 3, 0, false);
+    expect_refused(&rf, PSA_ERROR_DATA_CORRUPT, "a data sector is missing");
+
+    for (uint32_t s = 0; s < NS; s++)
+        craft_sector(&rf, s, s + 1, 0, false);
+    expect_refused(&rf, PSA_ERROR_DATA_CORRUPT, "no spare sector");
+
+    its_flash_erase_all(&rf.flash);
+    craft_sector(&rf, 0, 1, 0, false);
+    craft_sector(&rf, 1, 2, 2, false);
+    expect_refused(&rf, PSA_ERROR_DATA_CORRUPT,
+                   "compaction source newer than its target");
+
+    its_flash_erase_all(&rf.flash);
+    craft_sector(&rf, 1, 2, 1, false);
+    expect_refused(&rf, PSA_ERROR_DATA_CORRUPT,
+                   "unfinished compaction without its source");
+
+    its_flash_erase_all(&rf.flash);
+    craft_sector(&rf, 0, 1, 0, false);
+    off = ITS_SECTOR_HDR_SIZE;
+    craft_record(&rf, 0, &off, ITS_RECORD_SET, 5, 10, "new", 3);
+    craft_record(&rf, 0, &off, ITS_RECORD_SET, 5, 9, "old", 3);
+    expect_refused(&rf, PSA_ERROR_DATA_CORRUPT,
+                   "record older than the one it replaces");
+
+    its_flash_erase_all(&rf.flash);
+    craft_sector(&rf, 0, 1, 0, false);
+    craft_sector(&rf, 1, 2, 0, false);
+    off = ITS_SECTOR_HDR_SIZE;
+    for (uint32_t k = 0; k < 11; k++)
+        craft_record(&rf, 0, &off, ITS_RECORD_SET, k, k + 1, NULL, 0);
+    off = ITS_SECTOR_HDR_SIZE;
+    for (uint32_t k = 11; k < cfg.max_objects + 1; k++)
+        craft_record(&rf, 1, &off, ITS_RECORD_SET, k, k + 1, NULL, 0);
+    expect_refused(&rf, PSA_ERROR_DATA_CORRUPT,
+                   "more live objects than max_objects");
+
+    /* Stray bytes after the end of an older sector's log. */
+    its_flash_erase_all(&rf.flash);
+    craft_sector(&rf, 0, 1, 0, false);
+    craft_sector(&rf, 1, 2, 0, false);
+    off = ITS_SECTOR_HDR_SIZE;
+    craft_record(&rf, 0, &off, ITS_RECORD_SET, 1, 1, "abc", 3);
+    rf.mem[SS - 7] = 0x7E;
+    expect_refused(&rf, PSA_ERROR_DATA_CORRUPT,
+                   "a committed record header fails its check");
+    /* The same stray bytes in the newest sector are a torn tail: sealed. */
+    struct its_store st;
+    rf.mem[SS - 7] = 0xFF;
+    rf.mem[2 * SS - 7] = 0x7E;
+    assert_int_equal(its_store_open(&st, &rf.flash, &cfg), PSA_SUCCESS);
+    assert_int_equal(rf.mem[2 * SS - 7], 0);
+    assert_int_equal(its_store_get_info(&st, 1, NULL, NULL), PSA_SUCCESS);
+    its_store_close(&st);
+    assert_int_equal(rf.nor_violations, 0);
+    its_ram_flash_free(&rf);
+}
+
+/* An interrupted compaction, both ways, built by hand. */
+static void test_crafted_compaction(void **state)
+{
+    struct its_ram_flash rf;
+    struct its_store st;
+    uint32_t off;
+    size_t len;
+    uint8_t buf[8];
+    (void)state;
+    assert_int_equal(its_ram_flash_init(&rf, SS, NS), PSA_SUCCESS);
+    for (int done = 0; done <= 1; done++) {
+        its_flash_erase_all(&rf.flash);
+        craft_sector(&rf, 0, 1, 0, false);
+        off = ITS_SECTOR_HDR_SIZE;
+        craft_record(&rf, 0, &off, ITS_RECORD_SET, 7, 1, "old", 3);
+        craft_record(&rf, 0, &off, ITS_RECORD_SET, 8, 2, "val", 3);
+        craft_sector(&rf, 1, 2, 0, false);
+        off = ITS_SECTOR_HDR_SIZE;
+        craft_record(&rf, 1, &off, ITS_RECORD_SET, 7, 3, "new", 3);
+        /* Sector 2 compacts sector 0: key 8 copied, key 7 not (stale). */
+        craft_sector(&rf, 2, 3, 1, done != 0);
+        off = ITS_SECTOR_HDR_SIZE;
+        craft_record(&rf, 2, &off, ITS_RECORD_SET, 8, 2, "val", 3);
+        assert_int_equal(its_store_open(&st, &rf.flash, &cfg), PSA_SUCCESS);
+        /* Done: the source is erased. Not done: the copy is. */
+        for (uint32_t i = 0; i < SS; i++)
+            assert_int_equal(rf.mem[(done ? 0 : 2) * SS + i], 0xFF);
+        assert_int_equal(its_store_get(&st, 7, 0, 8, buf, &len),
+                         PSA_SUCCESS);
+        assert_memory_equal(buf, "new", 3);
+        assert_int_equal(its_store_get(&st, 8, 0, 8, buf, &len),
+                         PSA_SUCCESS);
+        assert_memory_equal(buf, "val", 3);
+        its_store_close(&st);
+    }
+    assert_int_equal(rf.nor_violations, 0);
+    its_ram_flash_free(&rf);
+}
+
 /* ---- medium errors ----------------------------------------------------- */
 
 static void test_io_errors(void **state)
@@ -733,6 +904,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crc32c),
         cmocka_unit_test(test_open_blank_does_not_exist),
+        cmocka_unit_test(test_crafted_refusals),
+        cmocka_unit_test(test_crafted_compaction),
         cmocka_unit_test(test_bad_geometry),
         cmocka_unit_test_setup_teardown(test_format_refuses_nonblank, setup,
                                         teardown),
