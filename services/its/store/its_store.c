@@ -342,7 +342,8 @@ static bool valid_record_after(const struct its_store *st, const uint8_t *sec,
     uint32_t ss = st->fl->sector_size;
     for (uint32_t o = align_up(from); o + ITS_RECORD_HDR_SIZE <= ss;
          o += ITS_ALIGN)
-        if (decode_record_hdr(sec + o, ss - o, st->cfg.max_object_size, &h))
+        if (ward_load_u32le(sec + o) == ITS_RECORD_MAGIC &&
+            decode_record_hdr(sec + o, ss - o, st->cfg.max_object_size, &h))
             return true;
     return false;
 }
