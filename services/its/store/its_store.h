@@ -112,8 +112,9 @@ void its_store_close(struct its_store *st);
  *    room for the new value beside the old) or max_objects are live and key
  *    is new. Decided before anything is written: nothing changes;
  *  - PSA_ERROR_STORAGE_FAILURE: a medium I/O error. The outcome is then
- *    either value; the store refuses every further call with this status
- *    until it is closed and opened again.
+ *    either value; set, get and remove refuse with this status until the
+ *    store is closed and opened again (recovery settles the outcome);
+ *    get_info, iteration and usage keep answering from RAM.
  */
 psa_status_t its_store_set(struct its_store *st, uint64_t key, uint32_t flags,
                            const void *data, size_t len);
@@ -131,7 +132,8 @@ psa_status_t its_store_set(struct its_store *st, uint64_t key, uint32_t flags,
  *  - PSA_ERROR_DOES_NOT_EXIST: no such key;
  *  - PSA_ERROR_DATA_CORRUPT: the stored value fails its CRC; buf holds no
  *    byte of it (what was copied is wiped);
- *  - PSA_ERROR_STORAGE_FAILURE: a medium I/O error.
+ *  - PSA_ERROR_STORAGE_FAILURE: a medium I/O error (buf wiped as above), or
+ *    an earlier set or remove failed on one.
  */
 psa_status_t its_store_get(struct its_store *st, uint64_t key, size_t offset,
                            size_t size, void *buf, size_t *out_len);
