@@ -123,7 +123,8 @@ psa_status_t its_store_set(struct its_store *st, uint64_t key, uint32_t flags,
  * Copy bytes [offset, offset + size) of key's value, clipped at its end,
  * into buf; *out_len gets the count, min(size, value_size - offset).
  * offset == value size or size == 0 succeed with *out_len 0 and buf
- * untouched. The whole value is checked against its CRC on every get.
+ * untouched (unless the value is already known corrupt: DATA_CORRUPT).
+ * The whole value is checked against its CRC on every get.
  * buf may be NULL only when size is 0. Returns:
  *  - PSA_SUCCESS;
  *  - PSA_ERROR_INVALID_ARGUMENT: st or out_len NULL, buf NULL with size > 0,
