@@ -814,6 +814,85 @@ static void test_crafted_compaction(void **state)
     its_ram_flash_free(&rf);
 }
 
+
+static void test_cut_during_format(void **state)
+{
+    struct its_ram_flash rf;
+    struct its_store st;
+    (void)state;
+    assert_int_equal(its_ram_flash_init(&rf, SS, NS), PSA_SUCCESS);
+    its_ram_flash_cut_after(&rf, 0, ITS_RAM_CUT_HALF);
+    assert_int_equal(its_store_format(&rf.flash, &cfg),
+                     PSA_ERROR_STORAGE_FAILURE);
+    its_ram_flash_power_on(&rf);
+    /* Half a header: refused, never silently reformatted. */
+    psa_status_t ps = its_store_open(&st, &rf.flash, &cfg);
+    assert_true(ps == PSA_ERROR_DATA_CORRUPT ||
+                ps == PSA_ERROR_STORAGE_FAILURE);
+    assert_int_equal(its_store_format(&rf.flash, &cfg),
+                     PSA_ERROR_ALREADY_EXISTS);
+    assert_int_equal(its_flash_erase_all(&rf.flash), PSA_SUCCESS);
+    assert_int_equal(its_store_format(&rf.flash, &cfg), PSA_SUCCESS);
+    assert_int_equal(its_store_open(&st, &rf.flash, &cfg), PSA_SUCCESS);
+    its_store_close(&st);
+    its_ram_flash_free(&rf);
+}
+
+/* The crash model itself: what a crash keeps is what the seed says. */
+static void test_crashsim_model(void **state)
+{
+    struct its_crashsim_flash cf;
+    const uint8_t a = 0xA5, b = 0x5A;
+    uint8_t got[2];
+    (void)state;
+    assert_int_equal(its_crashsim_init(&cf, 4096, 4), PSA_SUCCESS);
+    for (uint64_t seed = 0; seed < 2; seed++) {
+        assert_int_equal(cf.flash.program(cf.flash.ctx, 0, &a, 1), PSA_SUCCESS);
+        assert_int_equal(cf.flash.sync(cf.flash.ctx), PSA_SUCCESS); /* durable */
+        assert_int_equal(cf.flash.program(cf.flash.ctx, 1, &b, 1), PSA_SUCCESS);
+        assert_int_equal(cf.flash.program(cf.flash.ctx, 3 * 4096, &b, 1),
+                         PSA_SUCCESS);
+        its_crashsim_crash_at(&cf, cf.syncs, seed);
+        assert_int_equal(cf.flash.sync(cf.flash.ctx), PSA_ERROR_STORAGE_FAILURE);
+        assert_int_equal(cf.flash.read(cf.flash.ctx, 0, got, 1),
+                         PSA_ERROR_STORAGE_FAILURE);
+        its_crashsim_power_on(&cf);
+        assert_int_equal(cf.flash.read(cf.flash.ctx, 0, got, 2), PSA_SUCCESS);
+        assert_int_equal(got[0], a);
+        assert_int_equal(got[1], seed == 1 ? b : 0xFF);
+        assert_int_equal(cf.flash.read(cf.flash.ctx, 3 * 4096, got, 1),
+                         PSA_SUCCESS);
+        assert_int_equal(got[0], seed == 1 ? b : 0xFF);
+        assert_int_equal(cf.flash.erase(cf.flash.ctx, 0), PSA_SUCCESS);
+        assert_int_equal(cf.flash.erase(cf.flash.ctx, 3), PSA_SUCCESS);
+        assert_int_equal(cf.flash.sync(cf.flash.ctx), PSA_SUCCESS);
+    }
+    /* Random subsets: some seed keeps some pages and drops others. */
+    bool mixed = false;
+    for (uint64_t seed = 2; seed < 18 && !mixed; seed++) {
+        unsigned kept = 0;
+        for (uint32_t p = 0; p < 4; p++) {
+            assert_int_equal(cf.flash.erase(cf.flash.ctx, p), PSA_SUCCESS);
+            assert_int_equal(cf.flash.sync(cf.flash.ctx), PSA_SUCCESS);
+            assert_int_equal(cf.flash.program(cf.flash.ctx, p * 4096, &a, 1),
+                             PSA_SUCCESS);
+        }
+        its_crashsim_crash_at(&cf, cf.syncs, seed);
+        assert_int_equal(cf.flash.sync(cf.flash.ctx),
+                         PSA_ERROR_STORAGE_FAILURE);
+        its_crashsim_power_on(&cf);
+        for (uint32_t p = 0; p < 4; p++) {
+            assert_int_equal(cf.flash.read(cf.flash.ctx, p * 4096, got, 1),
+                             PSA_SUCCESS);
+            kept += got[0] == a;
+        }
+        mixed = kept > 0 && kept < 4;
+    }
+    assert_true(mixed);
+    assert_int_equal(cf.flash.erase(cf.flash.ctx, 4), PSA_ERROR_INVALID_ARGUMENT);
+    its_crashsim_free(&cf);
+}
+
 /* ---- medium errors ----------------------------------------------------- */
 
 static void test_io_errors(void **state)
@@ -906,6 +985,8 @@ int main(void)
         cmocka_unit_test(test_open_blank_does_not_exist),
         cmocka_unit_test(test_crafted_refusals),
         cmocka_unit_test(test_crafted_compaction),
+        cmocka_unit_test(test_cut_during_format),
+        cmocka_unit_test(test_crashsim_model),
         cmocka_unit_test(test_bad_geometry),
         cmocka_unit_test_setup_teardown(test_format_refuses_nonblank, setup,
                                         teardown),
