@@ -77,14 +77,15 @@ psa_status_t its_store_format(const struct its_flash *fl,
  * left half-erased and seals a torn record at the log's tail, so every
  * object shows its value before or after the interrupted set or remove.
  * Allocates the index once (docs/its.md, RAM bound); fl must outlive the
- * store. Returns:
+ * store; st must not be open already (it would leak). Returns:
  *  - PSA_SUCCESS;
  *  - PSA_ERROR_INVALID_ARGUMENT: NULL pointer or impossible geometry;
  *  - PSA_ERROR_DOES_NOT_EXIST: the medium is blank (all 0xFF): the caller
  *    decides whether to its_store_format;
  *  - PSA_ERROR_STORAGE_FAILURE: not a Ward ITS image (foreign magic),
- *    another format version, a geometry other than fl's and cfg's, or a
- *    medium I/O error. Nothing is written. st->why says which;
+ *    another format version, a geometry other than fl's and cfg's (nothing
+ *    is written; st->why says which), or a medium I/O error (possibly in
+ *    the middle of the repair, which the next open redoes);
  *  - PSA_ERROR_DATA_CORRUPT: a Ward image damaged beyond what a power cut
  *    explains (a committed record or sector header that fails its CRC in a
  *    place where objects could silently go back in time). Nothing written;
