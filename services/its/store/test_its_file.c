@@ -10,8 +10,12 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "its_store.h"
@@ -173,6 +177,105 @@ static void test_flash_ops_range(void **state)
     its_file_flash_close(&ff);
 }
 
+
+/*
+ * A real process killed mid-workload: the child overwrites three keys with
+ * a counter (and its value's length follows the counter) and reports each
+ * acknowledged set down a pipe; SIGKILL arrives at a random moment. The
+ * parent then opens the image (the kernel has released the dead child's
+ * lock) and finds each key at its last acknowledged value or the one in
+ * flight, intact.
+ */
+static void child_workload(const char *path, int wfd, uint32_t base)
+{
+    struct its_file_flash ff;
+    struct its_store st;
+    uint8_t buf[1024];
+    if (its_file_flash_open(&ff, path, SS, NS, NULL) != PSA_SUCCESS ||
+        its_store_open(&st, &ff.flash, &cfg) != PSA_SUCCESS)
+        _exit(2);
+    for (uint32_t n = base + 1;; n++) {
+        uint32_t len = 4 + n % 1000;
+        memset(buf, (int)(n & 0xFF), len);
+        memcpy(buf, &n, sizeof(n));
+        if (its_store_set(&st, n % 3, 0, buf, len) != PSA_SUCCESS)
+            _exit(3);
+        if (write(wfd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+            _exit(4);
+    }
+}
+
+static void test_killed_process(void **state)
+{
+    char path[WARD_TEST_PATH_MAX];
+    struct its_file_flash ff;
+    struct its_store st;
+    image_path(state, "killed.img", path);
+    assert_int_equal(its_file_flash_create(path, SS, NS), PSA_SUCCESS);
+    assert_int_equal(its_file_flash_open(&ff, path, SS, NS, NULL),
+                     PSA_SUCCESS);
+    assert_int_equal(its_store_format(&ff.flash, &cfg), PSA_SUCCESS);
+    its_file_flash_close(&ff);
+    srand((unsigned)time(NULL));
+    uint32_t prev[3] = {0, 0, 0}; /* 0: never set */
+    uint32_t total = 0;
+    for (uint32_t round = 0; round < 12; round++) {
+        uint32_t base = round * 1000000u;
+        int fds[2];
+        assert_int_equal(pipe(fds), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            child_workload(path, fds[1], base);
+        }
+        close(fds[1]);
+        usleep((useconds_t)(2000 + rand() % 20000));
+        kill(pid, SIGKILL);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status));
+        uint32_t acked[3], n, last = base;
+        memcpy(acked, prev, sizeof(acked));
+        while (read(fds[0], &n, sizeof(n)) == (ssize_t)sizeof(n)) {
+            acked[n % 3] = n;
+            last = n;
+        }
+        close(fds[0]);
+        total += last - base;
+
+        assert_int_equal(its_file_flash_open(&ff, path, SS, NS, NULL),
+                         PSA_SUCCESS);
+        assert_int_equal(its_store_open(&st, &ff.flash, &cfg), PSA_SUCCESS);
+        for (uint32_t k = 0; k < 3; k++) {
+            uint8_t buf[1024];
+            size_t len;
+            uint32_t got;
+            psa_status_t ps = its_store_get(&st, k, 0, sizeof(buf), buf,
+                                            &len);
+            if (ps == PSA_ERROR_DOES_NOT_EXIST) {
+                assert_int_equal(acked[k], 0); /* never acknowledged */
+                continue;
+            }
+            assert_int_equal(ps, PSA_SUCCESS);
+            memcpy(&got, buf, sizeof(got));
+            /* The last acknowledged value, or the one in flight. */
+            if (got != acked[k])
+                assert_true(got == last + 1 && (last + 1) % 3 == k);
+            assert_int_equal(len, 4 + got % 1000);
+            for (size_t i = sizeof(got); i < len; i++)
+                assert_int_equal(buf[i], got & 0xFF);
+            prev[k] = got;
+        }
+        /* Start every round from what this one recovered. */
+        its_store_close(&st);
+        its_file_flash_close(&ff);
+    }
+    /* The kills landed in the middle of real work. */
+    assert_true(total > 12);
+    print_message("%u sets acknowledged over 12 killed runs\n", total);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_second_open_locked),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_flash_ops_range),
+        cmocka_unit_test(test_killed_process),
     };
     return cmocka_run_group_tests(tests, ward_test_env_group_setup,
                                   ward_test_env_group_teardown);
