@@ -40,6 +40,15 @@ struct spm_broker *spm_platform_broker(void);
 struct spm_caller spm_platform_caller(void);
 void spm_platform_run(struct spm_message *msg);
 
+/* The SPE's lifecycle state (PSA_LIFECYCLE_UNKNOWN if it has none), and a
+ * request to change it at the next start (ward_lifecycle_check's codes, or
+ * PSA_ERROR_STORAGE_FAILURE). */
+uint32_t spm_platform_lifecycle(void);
+psa_status_t spm_platform_lifecycle_request(uint32_t to);
+
+/* The partition's state directory, or NULL. */
+const char *spm_platform_state_dir(struct spm_runtime *rt);
+
 /* Checks a client library makes before the SPM is involved: vector counts
  * (PSA_MAX_IOVEC in all), NULL arrays or bases with a length, and a total
  * that does not overflow. *total is the sum of all lengths. */

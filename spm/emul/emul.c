@@ -13,8 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/file.h>
+
 #include "emul_ctx.h"
 #include "platform.h"
+#include "ward_state.h"
 #include "ward/emul.h"
 #include "ward_log.h"
 
@@ -58,6 +63,18 @@ static struct {
     .lock = PTHREAD_MUTEX_INITIALIZER,
     .progress = PTHREAD_COND_INITIALIZER,
 };
+/* The SPE's state: $WARD_STATE_DIR, else $XDG_STATE_HOME/ward-emul, else
+ * $HOME/.local/state/ward-emul, under an exclusive lock. Without one (no
+ * usable directory, or another process holds it) the SPE runs stateless:
+ * lifecycle UNKNOWN and no partition directories. */
+static struct {
+    bool ok;
+    char root[PATH_MAX];
+    int lock_fd;
+    struct ward_lifecycle lifecycle;
+    char dirs[WARD_MAX_PARTITIONS][PATH_MAX];
+} state;
+
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static _Thread_local struct emul_partition *current;
 
@@ -155,6 +172,47 @@ static const struct spm_runtime_ops emul_ops = {
 
 /* ---- start-up ---------------------------------------------------------- */
 
+static bool state_init(const struct ward_partition_table *t)
+{
+    const char *env = getenv("WARD_STATE_DIR"), *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    char err[512];
+    int n;
+    if (env != NULL && env[0] == '/')
+        n = snprintf(state.root, sizeof(state.root), "%s", env);
+    else if (xdg != NULL && xdg[0] == '/')
+        n = snprintf(state.root, sizeof(state.root), "%s/ward-emul", xdg);
+    else if (home != NULL && home[0] == '/')
+        n = snprintf(state.root, sizeof(state.root), "%s/.local/state/ward-emul", home);
+    else {
+        ward_log(WARD_LOG_INFO, "emul: no state directory (set WARD_STATE_DIR)");
+        return false;
+    }
+    if (n < 0 || (size_t)n >= sizeof(state.root) - 32 ||
+        ward_private_dir(state.root, true, err, sizeof(err)) != 0) {
+        ward_log(WARD_LOG_INFO, "emul: running without state: %s", err);
+        return false;
+    }
+    char lock[PATH_MAX + 16];
+    snprintf(lock, sizeof(lock), "%s/emul.lock", state.root);
+    state.lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (state.lock_fd < 0 || flock(state.lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        ward_log(WARD_LOG_WARNING, "emul: %s is in use by another process; running "
+                 "without state", state.root);
+        return false;
+    }
+    if (ward_lifecycle_startup(state.root, false, &state.lifecycle, err, sizeof(err)) !=
+        PSA_SUCCESS) {
+        ward_log(WARD_LOG_ERROR, "emul: lifecycle: %s", err);
+        return false;
+    }
+    for (unsigned i = 0; i < t->partition_count; i++)
+        if (ward_partition_dir(state.root, t->partitions[i].name, state.dirs[i],
+                               sizeof(state.dirs[i])) != 0)
+            return false;
+    return true;
+}
+
 static void emul_init(void)
 {
     const struct ward_partition_table *t = &ward_partitions;
@@ -163,6 +221,9 @@ static void emul_init(void)
     g.session = 1;
     g.init_status = spm_broker_init(&g.broker, t);
     if (g.init_status == PSA_SUCCESS) {
+        /* Before any partition runs: a pending lifecycle change may erase
+         * their state. */
+        state.ok = state_init(t);
         unsigned n = 0;
         for (int prio = WARD_PRIORITY_HIGH; prio >= WARD_PRIORITY_LOW; prio--)
             for (unsigned i = 0; i < t->partition_count; i++)
@@ -258,6 +319,30 @@ psa_signal_t spm_platform_block(struct spm_runtime *rt, psa_signal_t mask)
     p->state = P_WAITING;
     emul_coro_yield(&p->coro);
     return spm_runtime_ready(&p->rt, mask);
+}
+
+uint32_t spm_platform_lifecycle(void)
+{
+    if (!spm_platform_enter())
+        return PSA_LIFECYCLE_UNKNOWN;
+    uint32_t s = state.ok ? state.lifecycle.state : PSA_LIFECYCLE_UNKNOWN;
+    spm_platform_leave();
+    return s;
+}
+
+psa_status_t spm_platform_lifecycle_request(uint32_t to)
+{
+    if (!spm_platform_enter())
+        return PSA_ERROR_STORAGE_FAILURE;
+    psa_status_t st = state.ok ? ward_lifecycle_request(state.root, &state.lifecycle, to)
+                               : PSA_ERROR_STORAGE_FAILURE;
+    spm_platform_leave();
+    return st;
+}
+
+const char *spm_platform_state_dir(struct spm_runtime *rt)
+{
+    return state.ok ? state.dirs[rt->index] : NULL;
 }
 
 void spm_platform_poll(struct spm_runtime *rt)

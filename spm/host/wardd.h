@@ -15,6 +15,7 @@
 
 #include "broker.h"
 #include "emul_ctx.h"
+#include "lifecycle.h"
 #include "policy.h"
 #include "runtime.h"
 #include "wire.h"
@@ -54,6 +55,7 @@ struct wardd_partition {
     struct wardd_channel *channels;
     struct emul_coro coro;         /* the partition runs in it, on this thread */
     bool dead;
+    char state_dir[4096];          /* its private directory */
 };
 
 struct wardd_config {
@@ -62,6 +64,7 @@ struct wardd_config {
     const char *config_path;      /* the policy file, or NULL */
     int ready_fd;                 /* write one byte here once listening */
     bool foreground;
+    bool provisioning;            /* --provisioning: the factory flow */
     unsigned max_sessions_per_user;
     unsigned max_conns_per_session;
     unsigned max_conns_per_client;
@@ -78,6 +81,7 @@ struct wardd {
     struct wardd_session *sessions[WARDD_MAX_SESSIONS];
     uint64_t next_session;
     uid_t uid;                     /* wardd's own */
+    struct ward_lifecycle lifecycle; /* under lock */
     /* live-object counters, reported by `ward status` and checked by tests */
     atomic_long live_sessions, live_channels, live_messages;
 };

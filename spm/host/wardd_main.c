@@ -23,6 +23,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "ward_state.h"
 #include "wardd.h"
 #include "ward_log.h"
 
@@ -43,6 +44,7 @@ static void usage(FILE *out)
             "  --log-level N       0 error .. 4 debug (default 2)\n"
             "  --max-call-bytes N  bytes in and out of one call (default 1048576)\n"
             "  --ready-fd FD       write one byte to FD once accepting clients\n"
+            "  --provisioning      start a new SPE in PSA_ROT_PROVISIONING (factory)\n"
             "  --help\n");
 }
 
@@ -62,39 +64,11 @@ static void join(char *out, size_t size, const char *dir, const char *name)
     }
 }
 
-/* Create dir (0700) if missing; refuse it if another user owns it or
- * others can enter it. */
-static int private_dir(const char *dir, bool create_parents)
+static int private_dir(const char *dir, bool parents)
 {
-    struct stat st;
-    if (create_parents) {
-        char tmp[PATH_MAX];
-        snprintf(tmp, sizeof(tmp), "%s", dir);
-        for (char *p = tmp + 1; *p != '\0'; p++) {
-            if (*p != '/')
-                continue;
-            *p = '\0';
-            if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        fprintf(stderr, "wardd: %s: cannot create: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "wardd: %s: not a directory\n", dir);
-        return -1;
-    }
-    if (st.st_uid != geteuid()) {
-        fprintf(stderr, "wardd: %s: owned by uid %u, not by wardd's uid %u\n", dir,
-                (unsigned)st.st_uid, (unsigned)geteuid());
-        return -1;
-    }
-    if ((st.st_mode & 077) != 0) {
-        fprintf(stderr, "wardd: %s: mode %o is looser than 0700; refusing\n", dir,
-                (unsigned)(st.st_mode & 0777));
+    char err[512];
+    if (ward_private_dir(dir, parents, err, sizeof(err)) != 0) {
+        fprintf(stderr, "wardd: %s\n", err);
         return -1;
     }
     return 0;
@@ -143,6 +117,7 @@ int main(int argc, char **argv)
         {"log-level", required_argument, NULL, 'l'},
         {"max-call-bytes", required_argument, NULL, 'm'},
         {"ready-fd", required_argument, NULL, 'r'},
+        {"provisioning", no_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -188,6 +163,7 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'p': cfg->provisioning = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -241,6 +217,14 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    {
+        char err[512];
+        if (ward_lifecycle_startup(cfg->state_dir, cfg->provisioning, &wardd.lifecycle,
+                                   err, sizeof(err)) != PSA_SUCCESS) {
+            fprintf(stderr, "wardd: lifecycle: %s\n", err);
+            return 1;
+        }
+    }
     if (cfg->config_path != NULL) {
         char err[512];
         if (ward_policy_load(cfg->config_path, &wardd.policy, err, sizeof(err)) !=
@@ -273,9 +257,10 @@ int main(int argc, char **argv)
     }
     if (wardd_partitions_start() != 0)
         return 1;
-    ward_log(WARD_LOG_NOTICE, "wardd %s: isolation level 1, %zu partitions, state %s, "
-             "socket %s%s", "0.1.0", wardd.broker.table->partition_count, cfg->state_dir,
-             cfg->socket_path, cfg->config_path != NULL ? ", policy loaded" : "");
+    ward_log(WARD_LOG_NOTICE, "wardd %s: isolation level 1, %zu partitions, lifecycle %s, "
+             "state %s, socket %s%s", "0.1.0", wardd.broker.table->partition_count,
+             ward_lifecycle_name(wardd.lifecycle.state), cfg->state_dir, cfg->socket_path,
+             cfg->config_path != NULL ? ", policy loaded" : "");
     if (cfg->ready_fd >= 0) {
         (void)!write(cfg->ready_fd, "R", 1);
         close(cfg->ready_fd);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "ward_state.h"
 #include "wardd.h"
 #include "ward_log.h"
 
@@ -379,6 +380,27 @@ psa_signal_t spm_platform_block(struct spm_runtime *rt, psa_signal_t mask)
     return ready;
 }
 
+uint32_t spm_platform_lifecycle(void)
+{
+    pthread_mutex_lock(&wardd.lock);
+    uint32_t s = wardd.lifecycle.state;
+    pthread_mutex_unlock(&wardd.lock);
+    return s;
+}
+
+psa_status_t spm_platform_lifecycle_request(uint32_t to)
+{
+    pthread_mutex_lock(&wardd.lock);
+    psa_status_t st = ward_lifecycle_request(wardd.cfg.state_dir, &wardd.lifecycle, to);
+    pthread_mutex_unlock(&wardd.lock);
+    return st;
+}
+
+const char *spm_platform_state_dir(struct spm_runtime *rt)
+{
+    return wardd.parts[rt->index].state_dir;
+}
+
 void spm_platform_poll(struct spm_runtime *rt)
 {
     (void)rt;
@@ -464,6 +486,9 @@ int wardd_partitions_start(void)
     for (unsigned i = 0; i < t->partition_count; i++) {
         struct wardd_partition *p = &wardd.parts[i];
         p->index = i;
+        if (ward_partition_dir(wardd.cfg.state_dir, t->partitions[i].name, p->state_dir,
+                               sizeof(p->state_dir)) != 0)
+            return -1;
         spm_runtime_init(&p->rt, t, i, &host_ops, p);
         pthread_mutex_init(&p->inbox_lock, NULL);
         p->epfd = epoll_create1(EPOLL_CLOEXEC);

@@ -365,12 +365,15 @@ char *wardd_status(uid_t asker, bool json)
     const char *iso = shared ? "none" : "per-user";
     if (json)
         sb_printf(&b, "{\"daemon\":\"wardd\",\"pid\":%d,\"isolation_level\":1,"
-                      "\"client_isolation\":\"%s\",\"partitions\":[", (int)getpid(), iso);
+                      "\"client_isolation\":\"%s\",\"lifecycle\":\"%s\",\"partitions\":[",
+                  (int)getpid(), iso, ward_lifecycle_name(wardd.lifecycle.state));
     else
         sb_printf(&b, "wardd: running, pid %d, isolation level 1 (partitions on threads "
-                      "inside wardd)\nisolation: %s%s\npartitions:\n", (int)getpid(), iso,
+                      "inside wardd)\nisolation: %s%s\nlifecycle: %s\npartitions:\n",
+                  (int)getpid(), iso,
                   shared ? " (clients run as wardd's own user: they can read its state)"
-                         : "");
+                         : "",
+                  ward_lifecycle_name(wardd.lifecycle.state));
     for (size_t p = 0; p < t->partition_count; p++) {
         const struct ward_partition_desc *d = &t->partitions[p];
         const char *state =

@@ -44,6 +44,8 @@ class WardStatus(unittest.TestCase):
         self.assertIn("isolation level 1", p.stdout)
         # The tool runs as wardd's own user.
         self.assertIn("isolation: none", p.stdout)
+        # A fresh development SPE provisions itself.
+        self.assertIn("lifecycle: SECURED", p.stdout)
         self.assertIn("TP_ECHO", p.stdout)
         self.assertIn("SID 0x0000f001 version 1", p.stdout)
         self.assertIn("(stateless)", p.stdout)
@@ -57,6 +59,7 @@ class WardStatus(unittest.TestCase):
         self.assertEqual(doc["daemon"], "wardd")
         self.assertEqual(doc["isolation_level"], 1)
         self.assertEqual(doc["client_isolation"], "none")
+        self.assertEqual(doc["lifecycle"], "SECURED")
         names = {part["name"]: part for part in doc["partitions"]}
         self.assertEqual(names["TP_SUM"]["services"][0]["version"], 2)
         self.assertEqual(names["TP_CRASHY"]["state"], "failed")
@@ -64,6 +67,14 @@ class WardStatus(unittest.TestCase):
         self.assertEqual(len(doc["sessions"]), 1)
         self.assertLess(doc["sessions"][0]["client_id"], 0)
         self.assertEqual(doc["live"]["messages"], 0)
+
+    def test_partition_state_dirs(self):
+        state = os.path.join(self.tmp.name, "state")
+        for name in ("tp_echo", "tp_gate"):
+            st = os.stat(os.path.join(state, "partitions", name))
+            self.assertEqual(st.st_mode & 0o777, 0o700)
+        with open(os.path.join(state, "lifecycle"), "rb") as f:
+            self.assertEqual(f.read(4), b"WLCY")
 
     def test_usage(self):
         p = self.ward("status", "--bogus")
