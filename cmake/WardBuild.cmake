@@ -82,3 +82,40 @@ function(ward_add_fuzz)
   set_tests_properties(${F_NAME}_corpus PROPERTIES
                        ENVIRONMENT "${WARD_TEST_ENV}" LABELS fuzz)
 endfunction()
+
+# ward_public_library(<shared library target> MAP <version script>
+#                     DESCRIPTION <one line>)
+# Makes a SHARED library one of Ward's installed libraries: soname .0,
+# exported symbols exactly those of the version script, no undefined
+# symbols (except in sanitizer builds, whose runtime is in the executable),
+# the public headers on its include path, and a relocatable pkg-config file
+# <target>.pc installed beside it.
+function(ward_public_library name)
+  cmake_parse_arguments(L "" "MAP;DESCRIPTION" "" ${ARGN})
+  target_include_directories(${name} PUBLIC
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  set_target_properties(${name} PROPERTIES
+    OUTPUT_NAME ${name} VERSION ${PROJECT_VERSION} SOVERSION 0
+    LINK_DEPENDS ${L_MAP})
+  target_link_options(${name} PRIVATE -Wl,--version-script=${L_MAP})
+  if(NOT WARD_SANITIZE)
+    target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  endif()
+  file(RELATIVE_PATH rel "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
+  file(CONFIGURE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/${name}.pc @ONLY CONTENT
+"# Relocatable: the prefix is found from where this file is installed.
+prefix=\${pcfiledir}/@rel@
+libdir=\${prefix}/@CMAKE_INSTALL_LIBDIR@
+includedir=\${prefix}/@CMAKE_INSTALL_INCLUDEDIR@
+
+Name: @name@
+Description: @L_DESCRIPTION@
+Version: @PROJECT_VERSION@
+Libs: -L\${libdir} -l@name@
+Cflags: -I\${includedir}
+")
+  install(TARGETS ${name} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/${name}.pc
+          DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endfunction()

@@ -13,49 +13,12 @@
 #include <time.h>
 #include <ucontext.h>
 
+#include "bench_timing.h"
 #include "psa/client.h"
 #include "psa_manifest/sid.h"
 
 #define BATCH 200
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-struct result {
-    double p50, p99;
-};
-
-/* Time `batches` batches of BATCH calls of fn; per-call percentiles. */
-static struct result measure(void (*fn)(void *), void *arg, unsigned batches)
-{
-    double *per = malloc(sizeof(double) * batches);
-    struct result r = {0, 0};
-    if (per == NULL)
-        return r;
-    for (unsigned i = 0; i < BATCH * 10; i++) /* warm up */
-        fn(arg);
-    for (unsigned b = 0; b < batches; b++) {
-        uint64_t t0 = now_ns();
-        for (unsigned i = 0; i < BATCH; i++)
-            fn(arg);
-        per[b] = (double)(now_ns() - t0) / BATCH;
-    }
-    qsort(per, batches, sizeof(double), cmp_double);
-    r.p50 = per[batches / 2];
-    r.p99 = per[(batches * 99) / 100];
-    free(per);
-    return r;
-}
 
 struct call_arg {
     psa_handle_t h;
@@ -63,14 +26,13 @@ struct call_arg {
     uint8_t in[64], out[64];
 };
 
-static void ward_call(void *p)
+static int ward_call(void *p)
 {
     struct call_arg *a = p;
     psa_invec iv = {a->in, a->len};
     psa_outvec ov = {a->out, a->len};
-    if (psa_call(a->h, PSA_IPC_CALL, &iv, a->len ? 1 : 0, &ov, a->len ? 1 : 0) !=
-        (psa_status_t)a->len)
-        abort();
+    return psa_call(a->h, PSA_IPC_CALL, &iv, a->len ? 1 : 0, &ov, a->len ? 1 : 0) ==
+                   (psa_status_t)a->len ? 0 : 1;
 }
 
 /* The same copy as a direct function call: what any call costs at least. */
@@ -81,10 +43,11 @@ static void __attribute__((noinline)) direct_echo(uint8_t *out, const uint8_t *i
     __asm__ volatile("" ::: "memory");
 }
 
-static void direct_call(void *p)
+static int direct_call(void *p)
 {
     struct call_arg *a = p;
     direct_echo(a->out, a->in, a->len);
+    return 0;
 }
 
 /* Two swapcontext calls, into a coroutine and back: the mechanism floor. */
@@ -95,10 +58,10 @@ static void co_main(void)
         swapcontext(&co_ctx, &main_ctx);
 }
 
-static void switch_pair(void *p)
+static int switch_pair(void *p)
 {
     (void)p;
-    swapcontext(&main_ctx, &co_ctx);
+    return swapcontext(&main_ctx, &co_ctx);
 }
 
 int main(int argc, char **argv)
@@ -119,15 +82,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_ipc: cannot connect to the echo service\n");
         return 1;
     }
-    struct result sw = measure(switch_pair, NULL, batches);
+    struct bench_result sw = bench_measure(switch_pair, NULL, BATCH, batches);
     printf("%-34s %10s %10s %10s\n", "emul psa_call (echo)", "p50 ns", "p99 ns",
            "x switch");
     printf("%-34s %10.1f %10.1f %10s\n", "floor: ucontext switch pair", sw.p50,
            sw.p99, "1.00");
     for (size_t len = 0; len <= 64; len += 64) {
         a.len = len;
-        struct result d = measure(direct_call, &a, batches);
-        struct result w = measure(ward_call, &a, batches);
+        struct bench_result d = bench_measure(direct_call, &a, BATCH, batches);
+        struct bench_result w = bench_measure(ward_call, &a, BATCH, batches);
         char name[64];
         snprintf(name, sizeof(name), "floor: direct call, %zu B", len);
         printf("%-34s %10.1f %10.1f %10.2f\n", name, d.p50, d.p99, d.p50 / sw.p50);

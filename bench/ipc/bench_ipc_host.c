@@ -18,48 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_timing.h"
 #include "psa/client.h"
 #include "psa_manifest/sid.h"
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-struct result {
-    double p50, p99;
-};
-
 #define BATCH 20
 
-static struct result measure(int (*fn)(void *), void *arg, unsigned batches)
-{
-    double *per = malloc(sizeof(double) * batches);
-    struct result r = {0, 0};
-    for (unsigned i = 0; i < BATCH * 5; i++)
-        if (fn(arg) != 0)
-            exit(1);
-    for (unsigned b = 0; b < batches; b++) {
-        uint64_t t0 = now_ns();
-        for (unsigned i = 0; i < BATCH; i++)
-            if (fn(arg) != 0)
-                exit(1);
-        per[b] = (double)(now_ns() - t0) / BATCH;
-    }
-    qsort(per, batches, sizeof(double), cmp_double);
-    r.p50 = per[batches / 2];
-    r.p99 = per[(batches * 99) / 100];
-    free(per);
-    return r;
-}
 
 struct ping {
     int fd;
@@ -127,7 +91,7 @@ static pid_t start_wardd(const char *wardd, char *dir)
 static double throughput(unsigned clients, unsigned calls)
 {
     pid_t pids[64];
-    uint64_t t0 = now_ns();
+    uint64_t t0 = bench_now_ns();
     for (unsigned i = 0; i < clients; i++) {
         pids[i] = fork();
         if (pids[i] == 0) {
@@ -145,7 +109,7 @@ static double throughput(unsigned clients, unsigned calls)
         waitpid(pids[i], &st, 0);
         ok &= WIFEXITED(st) && WEXITSTATUS(st) == 0;
     }
-    double secs = (double)(now_ns() - t0) / 1e9;
+    double secs = (double)(bench_now_ns() - t0) / 1e9;
     return ok ? (double)clients * calls / secs : -1;
 }
 
@@ -194,9 +158,9 @@ int main(int argc, char **argv)
            "x floor");
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         struct ping g = {sv[0], sizes[i], in};
-        struct result f = measure(ping, &g, batches);
+        struct bench_result f = bench_measure(ping, &g, BATCH, batches);
         c.len = sizes[i];
-        struct result w = measure(call, &c, batches);
+        struct bench_result w = bench_measure(call, &c, BATCH, batches);
         char name[64];
         snprintf(name, sizeof(name), "floor: seqpacket ping-pong, %zu B", sizes[i]);
         printf("%-36s %10.2f %10.2f %8s\n", name, f.p50 / 1000, f.p99 / 1000, "1.00");
@@ -206,7 +170,7 @@ int main(int argc, char **argv)
     }
     psa_close(c.h);
     c.len = 64;
-    struct result ccc = measure(connect_call_close, &c, smoke ? 5 : 200);
+    struct bench_result ccc = bench_measure(connect_call_close, &c, BATCH, smoke ? 5 : 200);
     printf("%-36s %10.2f %10.2f\n", "connect+call(64 B)+close", ccc.p50 / 1000,
            ccc.p99 / 1000);
     printf("\n%-36s %12s\n", "throughput, 64 B calls", "calls/s");
