@@ -157,7 +157,7 @@ static psa_status_t request(struct ward_frame *f, struct ward_frame *r, int *fd,
     int passed = -1;
     psa_status_t st = ward_wire_send(C.ctl, f, NULL, 0, -1, false);
     if (st == PSA_SUCCESS)
-        st = ward_wire_recv(C.ctl, WARD_WIRE_PAYLOAD_MAX, r, &p, &passed);
+        st = ward_wire_recv(C.ctl, WARD_WIRE_PAYLOAD_MAX, r, &p, NULL, &passed);
     if (st == PSA_SUCCESS && r->op != WARD_OP_REPLY)
         st = PSA_ERROR_COMMUNICATION_FAILURE;
     if (st != PSA_SUCCESS) {
@@ -327,7 +327,7 @@ WARD_API psa_status_t psa_call(psa_handle_t handle, int32_t type,
     pthread_mutex_lock(&C.chan[ch].lock);
     st = ward_wire_send(fd, &f, iov, (int)in_len, -1, false);
     if (st == PSA_SUCCESS)
-        st = ward_wire_recv(fd, C.max_call, &r, &payload, &passed);
+        st = ward_wire_recv(fd, C.max_call, &r, &payload, NULL, &passed);
     pthread_mutex_unlock(&C.chan[ch].lock);
     if (passed >= 0)
         close(passed);

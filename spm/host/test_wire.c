@@ -104,7 +104,7 @@ static void transfer(size_t len, bool with_fd)
     struct iovec iov = {data, len};
     assert_int_equal(ward_wire_send(sv[0], &f, &iov, 1, with_fd ? extra[0] : -1, false),
                      PSA_SUCCESS);
-    assert_int_equal(ward_wire_recv(sv[1], len, &g, &got, &passed), PSA_SUCCESS);
+    assert_int_equal(ward_wire_recv(sv[1], len, &g, &got, NULL, &passed), PSA_SUCCESS);
     assert_int_equal(ward_wire_payload_len(&g), len);
     if (len > 0)
         assert_memory_equal(got, data, len);
@@ -123,7 +123,7 @@ static void transfer(size_t len, bool with_fd)
     /* A receiver with a smaller limit refuses the frame and keeps going. */
     if (len > 0) {
         assert_int_equal(ward_wire_send(sv[0], &f, &iov, 1, -1, false), PSA_SUCCESS);
-        assert_int_equal(ward_wire_recv(sv[1], len - 1, &g, &got, &passed),
+        assert_int_equal(ward_wire_recv(sv[1], len - 1, &g, &got, NULL, &passed),
                          PSA_ERROR_INVALID_ARGUMENT);
         assert_null(got);
     }
@@ -155,23 +155,23 @@ static void test_recv_malformed_and_eof(void **state)
     assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
     /* A truncated header. */
     assert_int_equal(send(sv[0], "WARD", 4, 0), 4);
-    assert_int_equal(ward_wire_recv(sv[1], 100, &g, &p, &fd), PSA_ERROR_INSUFFICIENT_DATA);
+    assert_int_equal(ward_wire_recv(sv[1], 100, &g, &p, NULL, &fd), PSA_ERROR_INSUFFICIENT_DATA);
     /* A header announcing more payload than the frame holds. */
     struct ward_frame f = {.op = WARD_OP_CALL, .n_in = 1, .in_len = {10}};
     uint8_t b[WARD_WIRE_HEADER_SIZE + 4];
     ward_wire_encode(&f, b);
     memcpy(b + WARD_WIRE_HEADER_SIZE, "abcd", 4);
     assert_int_equal(send(sv[0], b, sizeof(b), 0), (ssize_t)sizeof(b));
-    assert_int_equal(ward_wire_recv(sv[1], 100, &g, &p, &fd), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(ward_wire_recv(sv[1], 100, &g, &p, NULL, &fd), PSA_ERROR_INVALID_ARGUMENT);
     /* A memfd frame without its descriptor. */
     f = (struct ward_frame){.op = WARD_OP_CALL, .n_in = 1,
                             .in_len = {WARD_WIRE_INLINE_MAX + 1}, .flags = WARD_WIRE_F_MEMFD};
     ward_wire_encode(&f, b);
     assert_int_equal(send(sv[0], b, WARD_WIRE_HEADER_SIZE, 0), WARD_WIRE_HEADER_SIZE);
-    assert_int_equal(ward_wire_recv(sv[1], 1u << 20, &g, &p, &fd),
+    assert_int_equal(ward_wire_recv(sv[1], 1u << 20, &g, &p, NULL, &fd),
                      PSA_ERROR_INVALID_ARGUMENT);
     close(sv[0]);
-    assert_int_equal(ward_wire_recv(sv[1], 100, &g, &p, &fd),
+    assert_int_equal(ward_wire_recv(sv[1], 100, &g, &p, NULL, &fd),
                      PSA_ERROR_COMMUNICATION_FAILURE);
     close(sv[1]);
 }

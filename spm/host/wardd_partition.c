@@ -237,7 +237,7 @@ int wardd_channel_open(unsigned partition, const struct spm_caller *caller,
 /* A call frame arrived on channel c: check it with the broker and deliver
  * it to the runtime, or answer it at once. */
 static void channel_call(struct wardd_partition *p, struct wardd_channel *c,
-                         const struct ward_frame *f, uint8_t *payload)
+                         const struct ward_frame *f, uint8_t *payload, size_t cap)
 {
     struct wardd_msg *w = calloc(1, sizeof(*w));
     size_t in_total = 0, total = 0;
@@ -262,7 +262,14 @@ static void channel_call(struct wardd_partition *p, struct wardd_channel *c,
         w->m.status = PSA_ERROR_PROGRAMMER_ERROR;
         st = spm_broker_call_done(&wardd.broker, &w->m);
     } else if (st == PSA_SUCCESS) {
-        w->buf = malloc(total > 0 ? total : 1);
+        /* The inputs are at the start of the receive buffer: when the
+         * outputs fit behind them, the message lives in it as it is. */
+        if (payload != NULL && cap >= total) {
+            w->buf = payload;
+            payload = NULL;
+        } else {
+            w->buf = malloc(total > 0 ? total : 1);
+        }
         if (w->buf == NULL) {
             w->m.status = PSA_ERROR_INSUFFICIENT_MEMORY;
             st = spm_broker_call_done(&wardd.broker, &w->m);
@@ -276,9 +283,11 @@ static void channel_call(struct wardd_partition *p, struct wardd_channel *c,
         return;
     }
     size_t off = 0;
-    if (in_total > 0)
-        memcpy(w->buf, payload, in_total);
-    free(payload);
+    if (payload != NULL) {
+        if (in_total > 0)
+            memcpy(w->buf, payload, in_total);
+        free(payload);
+    }
     for (unsigned i = 0; i < f->n_in; i++) {
         w->m.in[i] = w->buf + off;
         w->m.in_len[i] = f->in_len[i];
@@ -300,9 +309,10 @@ static void channel_readable(struct wardd_partition *p, struct wardd_channel *c)
 {
     struct ward_frame f;
     uint8_t *payload = NULL;
+    size_t cap = 0;
     int passed = -1;
     psa_status_t st = ward_wire_recv(c->fd, wardd.cfg.max_call_bytes, &f, &payload,
-                                     &passed);
+                                     &cap, &passed);
     if (passed >= 0)
         close(passed); /* clients never pass descriptors on a channel */
     if (st == PSA_ERROR_COMMUNICATION_FAILURE) {
@@ -319,7 +329,7 @@ static void channel_readable(struct wardd_partition *p, struct wardd_channel *c)
         send_reply(c, PSA_ERROR_PROGRAMMER_ERROR, NULL, 0);
         return;
     }
-    channel_call(p, c, &f, payload);
+    channel_call(p, c, &f, payload, cap);
 }
 
 /* ---- the wait loop underneath psa_wait ---------------------------------- */

@@ -164,7 +164,7 @@ static void *session_thread(void *arg)
         struct ward_frame f;
         uint8_t *payload = NULL;
         int passed = -1;
-        psa_status_t st = ward_wire_recv(s->fd, 0, &f, &payload, &passed);
+        psa_status_t st = ward_wire_recv(s->fd, 0, &f, &payload, NULL, &passed);
         free(payload);
         if (passed >= 0)
             close(passed);

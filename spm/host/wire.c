@@ -219,29 +219,34 @@ static psa_status_t read_memfd(int fd, size_t len, uint8_t **out)
 }
 
 psa_status_t ward_wire_recv(int sock, size_t max_payload, struct ward_frame *f,
-                            uint8_t **payload, int *passed_fd)
+                            uint8_t **payload, size_t *payload_cap, int *passed_fd)
 {
+    uint8_t hdr[WARD_WIRE_HEADER_SIZE];
     uint8_t *buf;
-    size_t cap = WARD_WIRE_HEADER_SIZE + WARD_WIRE_INLINE_MAX;
     union {
         struct cmsghdr h;
         char buf[CMSG_SPACE(4 * sizeof(int))];
     } control;
-    struct iovec v;
+    struct iovec v[2];
     struct msghdr m;
     int fds[4], nfds = 0;
     psa_status_t st;
 
     *payload = NULL;
+    if (payload_cap != NULL)
+        *payload_cap = 0;
     *passed_fd = -1;
-    buf = malloc(cap);
+    /* The payload lands in its own buffer, so it never has to be moved. */
+    buf = malloc(WARD_WIRE_INLINE_MAX);
     if (buf == NULL)
         return PSA_ERROR_INSUFFICIENT_MEMORY;
-    v.iov_base = buf;
-    v.iov_len = cap;
+    v[0].iov_base = hdr;
+    v[0].iov_len = sizeof(hdr);
+    v[1].iov_base = buf;
+    v[1].iov_len = WARD_WIRE_INLINE_MAX;
     memset(&m, 0, sizeof(m));
-    m.msg_iov = &v;
-    m.msg_iovlen = 1;
+    m.msg_iov = v;
+    m.msg_iovlen = 2;
     m.msg_control = control.buf;
     m.msg_controllen = sizeof(control.buf);
     ssize_t k;
@@ -259,7 +264,8 @@ psa_status_t ward_wire_recv(int sock, size_t max_payload, struct ward_frame *f,
         for (size_t i = 0; i < n && nfds < 4; i++)
             memcpy(&fds[nfds++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
     }
-    st = ward_wire_decode(buf, (size_t)k, max_payload, f);
+    size_t got = (size_t)k;
+    st = ward_wire_decode(hdr, got < sizeof(hdr) ? got : sizeof(hdr), max_payload, f);
     int want = ((f->flags & WARD_WIRE_F_MEMFD) != 0) + ((f->flags & WARD_WIRE_F_CHANNEL) != 0);
     size_t plen = ward_wire_payload_len(f);
     if (st == PSA_SUCCESS && ((m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 ||
@@ -267,14 +273,16 @@ psa_status_t ward_wire_recv(int sock, size_t max_payload, struct ward_frame *f,
         st = PSA_ERROR_INVALID_ARGUMENT;
     if (st == PSA_SUCCESS) {
         if ((f->flags & WARD_WIRE_F_MEMFD) != 0) {
-            st = (size_t)k == WARD_WIRE_HEADER_SIZE ? read_memfd(fds[0], plen, payload)
-                                                    : PSA_ERROR_INVALID_ARGUMENT;
-        } else if ((size_t)k != WARD_WIRE_HEADER_SIZE + plen) {
+            st = got == WARD_WIRE_HEADER_SIZE ? read_memfd(fds[0], plen, payload)
+                                              : PSA_ERROR_INVALID_ARGUMENT;
+            if (st == PSA_SUCCESS && payload_cap != NULL)
+                *payload_cap = plen;
+        } else if (got != WARD_WIRE_HEADER_SIZE + plen) {
             st = PSA_ERROR_INVALID_ARGUMENT;
-        } else if (plen > 0) {
-            /* Keep the received buffer: the payload starts after the header. */
-            memmove(buf, buf + WARD_WIRE_HEADER_SIZE, plen);
+        } else if (plen > 0 || payload_cap != NULL) {
             *payload = buf;
+            if (payload_cap != NULL)
+                *payload_cap = WARD_WIRE_INLINE_MAX;
             buf = NULL;
         }
     }
@@ -286,6 +294,8 @@ psa_status_t ward_wire_recv(int sock, size_t max_payload, struct ward_frame *f,
     if (st != PSA_SUCCESS && *payload != NULL) {
         free(*payload);
         *payload = NULL;
+        if (payload_cap != NULL)
+            *payload_cap = 0;
     }
     free(buf);
     return st;

@@ -80,12 +80,15 @@ psa_status_t ward_wire_send(int sock, struct ward_frame *f, const struct iovec *
                             int n, int pass_fd, bool nonblock);
 
 /* Receive one frame into *f and its payload into a malloc'd *payload (NULL
- * when empty; the caller frees), with at most max_payload payload bytes.
+ * when empty, unless payload_cap is given; the caller frees), with at most
+ * max_payload payload bytes. With payload_cap, *payload_cap is the size of
+ * the buffer, which may exceed the payload (an inline frame's buffer holds
+ * WARD_WIRE_INLINE_MAX bytes), so a receiver can build on it in place.
  * A passed channel descriptor lands in *passed_fd (else -1; close-on-exec).
  * PSA_ERROR_COMMUNICATION_FAILURE on EOF or a transport error, the decode
  * errors above for a malformed frame (the frame is consumed and any passed
  * descriptor closed), PSA_ERROR_INSUFFICIENT_MEMORY if no room. */
 psa_status_t ward_wire_recv(int sock, size_t max_payload, struct ward_frame *f,
-                            uint8_t **payload, int *passed_fd);
+                            uint8_t **payload, size_t *payload_cap, int *passed_fd);
 
 #endif /* WARD_WIRE_H */

@@ -231,7 +231,7 @@ static psa_status_t raw_reply(int fd, int *passed)
     struct ward_frame r;
     uint8_t *p = NULL;
     int pfd = -1;
-    psa_status_t st = ward_wire_recv(fd, 1u << 20, &r, &p, &pfd);
+    psa_status_t st = ward_wire_recv(fd, 1u << 20, &r, &p, NULL, &pfd);
     free(p);
     if (passed != NULL)
         *passed = pfd;
