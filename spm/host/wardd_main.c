@@ -45,6 +45,11 @@ static void usage(FILE *out)
             "  --max-call-bytes N  bytes in and out of one call (default 1048576)\n"
             "  --ready-fd FD       write one byte to FD once accepting clients\n"
             "  --provisioning      start a new SPE in PSA_ROT_PROVISIONING (factory)\n"
+            "  --isolation 1       partitions on threads in wardd (the only level yet)\n"
+            "  --max-sessions-per-user N      (default 64)\n"
+            "  --max-connections-per-session N (default 256)\n"
+            "  --max-connections-per-client N  (default 512)\n"
+            "socket activation (systemd): one SOCK_SEQPACKET socket as descriptor 3\n"
             "  --help\n");
 }
 
@@ -99,6 +104,36 @@ static int listen_socket(const char *path)
     return fd;
 }
 
+/* systemd socket activation: the listening socket is descriptor 3 when
+ * LISTEN_PID names this process and LISTEN_FDS is 1. Returns it, or -1 if
+ * wardd was not socket-activated. The variables are removed so nothing
+ * wardd starts inherits them. */
+static int activated_socket(void)
+{
+    const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+    if (pid == NULL || fds == NULL)
+        return -1;
+    char *end;
+    long lp = strtol(pid, &end, 10);
+    bool mine = *end == '\0' && lp == (long)getpid();
+    bool one = strcmp(fds, "1") == 0;
+    unsetenv("LISTEN_PID");
+    unsetenv("LISTEN_FDS");
+    unsetenv("LISTEN_FDNAMES");
+    if (!mine)
+        return -1;
+    int type = 0;
+    socklen_t len = sizeof(type);
+    if (!one || getsockopt(3, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
+        type != SOCK_SEQPACKET) {
+        fprintf(stderr, "wardd: socket activation needs exactly one SOCK_SEQPACKET "
+                        "socket (ListenSequentialPacket=)\n");
+        exit(1);
+    }
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    return 3;
+}
+
 static void harden(void)
 {
     struct rlimit none = {0, 0};
@@ -118,6 +153,10 @@ int main(int argc, char **argv)
         {"max-call-bytes", required_argument, NULL, 'm'},
         {"ready-fd", required_argument, NULL, 'r'},
         {"provisioning", no_argument, NULL, 'p'},
+        {"isolation", required_argument, NULL, 'i'},
+        {"max-sessions-per-user", required_argument, NULL, 'U'},
+        {"max-connections-per-session", required_argument, NULL, 'C'},
+        {"max-connections-per-client", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -164,6 +203,30 @@ int main(int argc, char **argv)
             }
             break;
         case 'p': cfg->provisioning = true; break;
+        case 'i':
+            if (strcmp(optarg, "1") != 0) {
+                fprintf(stderr, "wardd: --isolation %s: only level 1 (partitions on "
+                                "threads in wardd) is supported yet\n", optarg);
+                return 2;
+            }
+            break;
+        case 'U':
+        case 'C':
+        case 'K': {
+            unsigned long v = strtoul(optarg, &end, 10);
+            unsigned long max = c == 'U' ? WARDD_MAX_SESSIONS : WARD_MAX_CONNECTIONS - 1;
+            if (*end != '\0' || optarg[0] == '-' || v < 1 || v > max) {
+                fprintf(stderr, "wardd: %s takes 1..%lu\n", argv[optind - 1], max);
+                return 2;
+            }
+            if (c == 'U')
+                cfg->max_sessions_per_user = (unsigned)v;
+            else if (c == 'C')
+                cfg->max_conns_per_session = (unsigned)v;
+            else
+                cfg->max_conns_per_client = (unsigned)v;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -173,6 +236,7 @@ int main(int argc, char **argv)
         return 2;
     }
     ward_log_set_level((enum ward_log_level)log_level);
+    int activated = activated_socket(); /* systemd's socket, or -1 */
 
     /* Embedded defaults (DESIGN.md section 8). */
     const char *xdg_state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
@@ -206,7 +270,7 @@ int main(int argc, char **argv)
 
     if (private_dir(cfg->state_dir, true) != 0)
         return 1;
-    if (default_socket && private_dir(sock_dir, true) != 0)
+    if (default_socket && activated < 0 && private_dir(sock_dir, true) != 0)
         return 1;
     join(lock_path, sizeof(lock_path), cfg->state_dir, "wardd.lock");
     int lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -244,7 +308,9 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread */
     int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 
-    int lfd = listen_socket(cfg->socket_path);
+    int lfd = activated;
+    if (lfd < 0)
+        lfd = listen_socket(cfg->socket_path);
     if (lfd < 0 || sfd < 0)
         return 1;
     if (!cfg->foreground) {
@@ -259,7 +325,8 @@ int main(int argc, char **argv)
         return 1;
     ward_log(WARD_LOG_NOTICE, "wardd %s: isolation level 1, %zu partitions, lifecycle %s, "
              "state %s, socket %s%s", "0.1.0", wardd.broker.table->partition_count,
-             ward_lifecycle_name(wardd.lifecycle.state), cfg->state_dir, cfg->socket_path,
+             ward_lifecycle_name(wardd.lifecycle.state), cfg->state_dir,
+             activated >= 0 ? "from systemd" : cfg->socket_path,
              cfg->config_path != NULL ? ", policy loaded" : "");
     if (cfg->ready_fd >= 0) {
         (void)!write(cfg->ready_fd, "R", 1);
@@ -288,8 +355,10 @@ int main(int argc, char **argv)
                 wardd_session_start(cfd);
         }
     }
-    /* Stop taking clients; the state lock goes with the process. */
-    unlink(cfg->socket_path);
+    /* Stop taking clients; the state lock goes with the process. A
+     * socket-activated socket belongs to systemd and stays. */
+    if (activated < 0)
+        unlink(cfg->socket_path);
     close(lfd);
     return 0;
 }

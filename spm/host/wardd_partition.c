@@ -492,6 +492,7 @@ int wardd_partitions_start(void)
         return -1;
     }
     wardd.broker.max_conns_per_session = wardd.cfg.max_conns_per_session;
+    wardd.broker.max_conns_per_client = wardd.cfg.max_conns_per_client;
     wardd.broker.max_call_bytes = wardd.cfg.max_call_bytes;
     for (unsigned i = 0; i < t->partition_count; i++) {
         struct wardd_partition *p = &wardd.parts[i];

@@ -93,5 +93,51 @@ class WardStatus(unittest.TestCase):
         self.assertEqual(json.loads(p.stdout)["daemon"], "down")
 
 
+class SocketActivation(unittest.TestCase):
+    """wardd takes its listening socket from systemd (descriptor 3,
+    LISTEN_PID/LISTEN_FDS) and leaves it in place when it stops."""
+
+    def test_activated(self):
+        import socket
+        with tempfile.TemporaryDirectory(prefix="ward-sa.") as tmp:
+            path = os.path.join(tmp, "sock")
+            lsock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            lsock.bind(path)
+            lsock.listen(8)
+            r, w = os.pipe()
+            fd = lsock.fileno()
+
+            def child():
+                # Runs before subprocess closes what pass_fds does not name.
+                os.dup2(fd, 3)
+                os.environ["LISTEN_PID"] = str(os.getpid())
+                os.environ["LISTEN_FDS"] = "1"
+
+            self.assertNotEqual(w, 3)
+            daemon = subprocess.Popen(
+                [WARDD, "--foreground", "--state-dir", os.path.join(tmp, "state"),
+                 "--socket", os.path.join(tmp, "unused"), "--ready-fd", str(w),
+                 "--log-level", "1"], preexec_fn=child, pass_fds=(3, w))
+            os.close(w)
+            self.assertEqual(os.read(r, 1), b"R")
+            os.close(r)
+            env = dict(os.environ, WARD_SOCKET=path)
+            p = subprocess.run([WARD, "status", "--json"], env=env,
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(json.loads(p.stdout)["daemon"], "wardd")
+            self.assertFalse(os.path.exists(os.path.join(tmp, "unused")))
+            daemon.terminate()
+            self.assertEqual(daemon.wait(timeout=30), 0)
+            self.assertTrue(os.path.exists(path), "systemd's socket was removed")
+            lsock.close()
+
+    def test_isolation_level(self):
+        p = subprocess.run([WARDD, "--isolation", "2"], capture_output=True, text=True,
+                           timeout=30)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("only level 1", p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1])
