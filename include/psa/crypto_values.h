@@ -191,6 +191,8 @@ extern "C" {
 #define PSA_ALG_CFB             ((psa_algorithm_t)0x04c01100)
 #define PSA_ALG_OFB             ((psa_algorithm_t)0x04c01200)
 #define PSA_ALG_CCM_STAR_NO_TAG ((psa_algorithm_t)0x04c01300)
+/* Policy wildcard: CCM*-no-tag, and CCM with a 4, 8 or 16-byte tag. */
+#define PSA_ALG_CCM_STAR_ANY_TAG ((psa_algorithm_t)0x04c09300)
 #define PSA_ALG_XTS             ((psa_algorithm_t)0x0440ff00)
 #define PSA_ALG_ECB_NO_PADDING  ((psa_algorithm_t)0x04404400)
 #define PSA_ALG_CBC_NO_PADDING  ((psa_algorithm_t)0x04404000)
