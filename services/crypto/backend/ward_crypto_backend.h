@@ -95,6 +95,15 @@ psa_status_t wbe_aead_update(struct wbe_aead *a, const uint8_t *in, size_t n,
 psa_status_t wbe_aead_finish_tag(struct wbe_aead *a, uint8_t *tag, size_t tag_len);
 /* PSA_ERROR_INVALID_SIGNATURE when the tag (tag_len bytes) does not match. */
 psa_status_t wbe_aead_verify_tag(struct wbe_aead *a, const uint8_t *tag, size_t tag_len);
+/* A whole message in one call (start, AAD, data, tag): the one-shot path.
+ * Encrypting (tag_in NULL) writes n bytes to out and tag_len bytes to
+ * tag_out; decrypting (tag_out NULL) writes n bytes to out and returns
+ * PSA_ERROR_INVALID_SIGNATURE if tag_in does not match (out then holds
+ * unauthenticated data for the caller to wipe). */
+psa_status_t wbe_aead_oneshot(struct wbe_aead *a, const uint8_t *nonce, size_t nonce_len,
+                              const uint8_t *ad, size_t ad_len, const uint8_t *in,
+                              size_t n, uint8_t *out, const uint8_t *tag_in,
+                              uint8_t *tag_out, size_t tag_len);
 void wbe_aead_free(struct wbe_aead *a);
 
 #endif /* WARD_CRYPTO_BACKEND_H */

@@ -39,20 +39,27 @@ struct aead_op {
     struct ccm_state *ccm;
 };
 
-static void aead_op_free(void *p)
+/* Release what the operation owns. The structure itself holds no secret
+ * (the CCM state, which does, is wiped here). */
+static void aead_op_clear(struct aead_op *o)
 {
-    struct aead_op *o = p;
     if (o->a != NULL && !o->a_borrowed) {
         wbe_aead_free(o->a);
     }
+    o->a = NULL;
     if (o->ccm != NULL) {
         wbe_cipher_free(o->ccm->cbc);
         wbe_cipher_free(o->ccm->ctr);
         wbe_cleanse(o->ccm, sizeof *o->ccm);
         free(o->ccm);
+        o->ccm = NULL;
     }
-    wbe_cleanse(o, sizeof *o);
-    free(o);
+}
+
+static void aead_op_free(void *p)
+{
+    aead_op_clear(p);
+    free(p);
 }
 
 static bool tag_length_valid(psa_algorithm_t base, size_t t)
@@ -72,6 +79,7 @@ static bool tag_length_valid(psa_algorithm_t base, size_t t)
 static psa_status_t aead_init(struct key_slot *k, psa_algorithm_t alg, bool encrypt,
                               bool use_cache, struct aead_op *o)
 {
+    memset(o, 0, sizeof *o);
     if (!PSA_ALG_IS_AEAD(alg) || PSA_ALG_IS_WILDCARD(alg)) {
         return PSA_ERROR_INVALID_ARGUMENT;
     }
@@ -81,7 +89,6 @@ static psa_status_t aead_init(struct key_slot *k, psa_algorithm_t alg, bool encr
         return st;
     }
     psa_key_type_t type = k->attr.type;
-    memset(o, 0, sizeof *o);
     o->alg = alg;
     o->encrypt = encrypt;
     o->base = PSA_ALG_AEAD_WITH_DEFAULT_LENGTH_TAG(alg);
@@ -135,7 +142,7 @@ static psa_status_t aead_init(struct key_slot *k, psa_algorithm_t alg, bool encr
     if (!wbe_aead_supported(type, k->attr.bits, kind)) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
-    if (use_cache && k->aead_cache != NULL && k->aead_cache_alg == o->base) {
+    if (use_cache && k->aead_cache != NULL && k->aead_cache_alg == alg) {
         o->a = k->aead_cache;
         o->a_borrowed = true;
         return PSA_SUCCESS;
@@ -144,7 +151,7 @@ static psa_status_t aead_init(struct key_slot *k, psa_algorithm_t alg, bool encr
     if (st == PSA_SUCCESS && use_cache) {
         wbe_aead_free(k->aead_cache);
         k->aead_cache = o->a;
-        k->aead_cache_alg = o->base;
+        k->aead_cache_alg = alg;
         o->a_borrowed = true;
     }
     return st;
@@ -452,6 +459,56 @@ static psa_status_t step_verify(struct aead_op *o, const uint8_t *tag, size_t ta
 
 /* ---- single-part ------------------------------------------------------------------ */
 
+/* The one-shot fast path: a key whose cached context was built for exactly
+ * this (already validated) GCM or ChaCha20-Poly1305 algorithm. Returns
+ * PSA_ERROR_NOT_SUPPORTED when it does not apply, so the caller takes the
+ * general path. */
+static psa_status_t aead_fast(struct key_slot *k, psa_algorithm_t alg, bool encrypt,
+                              const uint8_t *nonce, size_t nonce_len, const uint8_t *ad,
+                              size_t ad_len, const uint8_t *in, size_t n, uint8_t *out,
+                              size_t out_size, size_t *out_len)
+{
+    if (k->aead_cache == NULL || k->aead_cache_alg != alg) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    psa_status_t st = key_policy_check(k, encrypt ? PSA_KEY_USAGE_ENCRYPT
+                                                  : PSA_KEY_USAGE_DECRYPT, alg);
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    size_t tag_len = PSA_AEAD_TAG_LENGTH(k->attr.type, k->attr.bits, alg);
+    bool chacha = PSA_ALG_AEAD_WITH_DEFAULT_LENGTH_TAG(alg) == PSA_ALG_CHACHA20_POLY1305;
+    if (chacha ? nonce_len != 12 : (nonce_len == 0 || nonce_len > 256)) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    if (encrypt) {
+        if (n > SIZE_MAX - tag_len || out_size < n + tag_len) {
+            return PSA_ERROR_BUFFER_TOO_SMALL;
+        }
+        st = wbe_aead_oneshot(k->aead_cache, nonce, nonce_len, ad, ad_len, in, n, out, NULL,
+                              out + n, tag_len);
+        if (st == PSA_SUCCESS) {
+            *out_len = n + tag_len;
+        }
+        return st;
+    }
+    if (n < tag_len) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    size_t body = n - tag_len;
+    if (out_size < body) {
+        return PSA_ERROR_BUFFER_TOO_SMALL;
+    }
+    st = wbe_aead_oneshot(k->aead_cache, nonce, nonce_len, ad, ad_len, in, body, out,
+                          in + body, NULL, tag_len);
+    if (st == PSA_SUCCESS) {
+        *out_len = body;
+    } else {
+        wbe_cleanse(out, body);
+    }
+    return st;
+}
+
 psa_status_t ward_crypto_aead_encrypt(const struct ward_crypto_caller *caller,
                                       psa_key_id_t key, psa_algorithm_t alg,
                                       const uint8_t *nonce, size_t nonce_length,
@@ -462,7 +519,7 @@ psa_status_t ward_crypto_aead_encrypt(const struct ward_crypto_caller *caller,
                                       size_t *ciphertext_length)
 {
     struct key_slot *k;
-    struct aead_op *o = NULL;
+    struct aead_op op, *o = &op;
     psa_status_t st = core_enter();
     if (st != PSA_SUCCESS) {
         return st;
@@ -473,8 +530,14 @@ psa_status_t ward_crypto_aead_encrypt(const struct ward_crypto_caller *caller,
         core_leave();
         return st;
     }
-    o = calloc(1, sizeof *o);
-    st = o == NULL ? PSA_ERROR_INSUFFICIENT_MEMORY : aead_init(k, alg, true, true, o);
+    st = aead_fast(k, alg, true, nonce, nonce_length, additional_data, additional_data_length,
+                   plaintext, plaintext_length, ciphertext, ciphertext_size, ciphertext_length);
+    if (st != PSA_ERROR_NOT_SUPPORTED) {
+        key_release(k);
+        core_leave();
+        return st;
+    }
+    st = aead_init(k, alg, true, true, o);
     size_t n = 0, t = 0;
     if (st == PSA_SUCCESS && (plaintext_length > SIZE_MAX - o->tag_len ||
                               ciphertext_size < plaintext_length + o->tag_len)) {
@@ -498,9 +561,7 @@ psa_status_t ward_crypto_aead_encrypt(const struct ward_crypto_caller *caller,
     if (st == PSA_SUCCESS) {
         *ciphertext_length = n + t;
     }
-    if (o != NULL) {
-        aead_op_free(o);
-    }
+    aead_op_clear(o);
     key_release(k);
     core_leave();
     return st;
@@ -516,7 +577,7 @@ psa_status_t ward_crypto_aead_decrypt(const struct ward_crypto_caller *caller,
                                       size_t *plaintext_length)
 {
     struct key_slot *k;
-    struct aead_op *o = NULL;
+    struct aead_op op, *o = &op;
     psa_status_t st = core_enter();
     if (st != PSA_SUCCESS) {
         return st;
@@ -527,8 +588,14 @@ psa_status_t ward_crypto_aead_decrypt(const struct ward_crypto_caller *caller,
         core_leave();
         return st;
     }
-    o = calloc(1, sizeof *o);
-    st = o == NULL ? PSA_ERROR_INSUFFICIENT_MEMORY : aead_init(k, alg, false, true, o);
+    st = aead_fast(k, alg, false, nonce, nonce_length, additional_data, additional_data_length,
+                   ciphertext, ciphertext_length, plaintext, plaintext_size, plaintext_length);
+    if (st != PSA_ERROR_NOT_SUPPORTED) {
+        key_release(k);
+        core_leave();
+        return st;
+    }
+    st = aead_init(k, alg, false, true, o);
     size_t body = 0, n = 0;
     if (st == PSA_SUCCESS) {
         if (ciphertext_length < o->tag_len) {
@@ -560,9 +627,7 @@ psa_status_t ward_crypto_aead_decrypt(const struct ward_crypto_caller *caller,
     } else if (n > 0) {
         wbe_cleanse(plaintext, n); /* release nothing unauthenticated */
     }
-    if (o != NULL) {
-        aead_op_free(o);
-    }
+    aead_op_clear(o);
     key_release(k);
     core_leave();
     return st;

@@ -531,6 +531,7 @@ struct wbe_aead {
     EVP_CIPHER_CTX *ctx;
     enum wbe_aead_kind kind;
     int encrypt;
+    size_t ivlen; /* the IV length the context is set for */
 };
 
 static EVP_CIPHER *find_aead(psa_key_type_t type, size_t bits, enum wbe_aead_kind kind)
@@ -564,6 +565,7 @@ psa_status_t wbe_aead_new(enum wbe_aead_kind kind, psa_key_type_t type,
     a->kind = kind;
     a->encrypt = 1;
     a->ctx = EVP_CIPHER_CTX_new();
+    a->ivlen = 12; /* the default of both GCM and ChaCha20-Poly1305 */
     if (a->ctx == NULL || EVP_CipherInit_ex2(a->ctx, cipher, key, NULL, 1, NULL) != 1) {
         wbe_aead_free(a);
         ERR_clear_error();
@@ -581,9 +583,17 @@ psa_status_t wbe_aead_start(struct wbe_aead *a, bool encrypt, const uint8_t *non
     params[0] = OSSL_PARAM_construct_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, &ivlen);
     params[1] = OSSL_PARAM_construct_end();
     a->encrypt = encrypt ? 1 : 0;
-    /* The IV length must be set before the IV; the key stays. */
-    if (EVP_CipherInit_ex2(a->ctx, NULL, NULL, NULL, a->encrypt, params) != 1 ||
-        EVP_CipherInit_ex2(a->ctx, NULL, NULL, nonce, a->encrypt, NULL) != 1) {
+    /* The IV length must be set before the IV (the provider applies init
+     * parameters after the IV); setting it is costly, so only on change.
+     * The key stays. */
+    if (nonce_len != a->ivlen) {
+        if (EVP_CipherInit_ex2(a->ctx, NULL, NULL, NULL, a->encrypt, params) != 1) {
+            ERR_clear_error();
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        a->ivlen = nonce_len;
+    }
+    if (EVP_CipherInit_ex2(a->ctx, NULL, NULL, nonce, a->encrypt, NULL) != 1) {
         ERR_clear_error();
         return PSA_ERROR_NOT_SUPPORTED;
     }
@@ -621,20 +631,13 @@ psa_status_t wbe_aead_finish_tag(struct wbe_aead *a, uint8_t *tag, size_t tag_le
 {
     uint8_t full[16];
     int l = 0;
-    OSSL_PARAM params[2];
-    if (tag_len > sizeof full || EVP_CipherFinal_ex(a->ctx, full, &l) != 1) {
-        ERR_clear_error();
-        return PSA_ERROR_CORRUPTION_DETECTED;
-    }
-    params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, full, 16);
-    params[1] = OSSL_PARAM_construct_end();
-    if (EVP_CIPHER_CTX_get_params(a->ctx, params) != 1) {
+    if (tag_len > sizeof full || EVP_CipherFinal_ex(a->ctx, full, &l) != 1 ||
+        EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, 16, full) != 1) {
         ERR_clear_error();
         return PSA_ERROR_CORRUPTION_DETECTED;
     }
     memcpy(tag, full, tag_len);
-    OPENSSL_cleanse(full, sizeof full);
-    return PSA_SUCCESS;
+    return PSA_SUCCESS; /* a tag is public */
 }
 
 psa_status_t wbe_aead_verify_tag(struct wbe_aead *a, const uint8_t *tag, size_t tag_len)
@@ -654,6 +657,26 @@ psa_status_t wbe_aead_verify_tag(struct wbe_aead *a, const uint8_t *tag, size_t 
         return PSA_ERROR_INVALID_SIGNATURE;
     }
     return PSA_SUCCESS;
+}
+
+psa_status_t wbe_aead_oneshot(struct wbe_aead *a, const uint8_t *nonce, size_t nonce_len,
+                              const uint8_t *ad, size_t ad_len, const uint8_t *in,
+                              size_t n, uint8_t *out, const uint8_t *tag_in,
+                              uint8_t *tag_out, size_t tag_len)
+{
+    bool encrypt = tag_in == NULL;
+    psa_status_t st = wbe_aead_start(a, encrypt, nonce, nonce_len);
+    if (st == PSA_SUCCESS) {
+        st = wbe_aead_update_ad(a, ad, ad_len);
+    }
+    if (st == PSA_SUCCESS) {
+        st = wbe_aead_update(a, in, n, out);
+    }
+    if (st == PSA_SUCCESS) {
+        st = encrypt ? wbe_aead_finish_tag(a, tag_out, tag_len)
+                     : wbe_aead_verify_tag(a, tag_in, tag_len);
+    }
+    return st;
 }
 
 void wbe_aead_free(struct wbe_aead *a)
