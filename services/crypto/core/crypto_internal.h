@@ -89,6 +89,10 @@ bool hash_alg_is_valid(psa_algorithm_t alg);
 
 void hash_cache_shutdown(void);
 
+/* The persistent key record parser (exposed for its fuzz target). */
+psa_status_t key_record_parse(const uint8_t *buf, size_t len, int32_t owner,
+                              psa_key_id_t id, struct key_slot *k);
+
 /* Key store life cycle (crypto_keys.c). */
 psa_status_t keys_init(const struct ward_crypto_storage *storage);
 void keys_shutdown(void);

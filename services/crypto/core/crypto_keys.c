@@ -190,36 +190,19 @@ static psa_status_t record_write(const struct key_slot *k, int32_t owner)
     return st;
 }
 
-/* Read an owner's record into k. INVALID_HANDLE if absent; DATA_INVALID for
- * a record of another version; DATA_CORRUPT for one that does not parse. */
-static psa_status_t record_read(int32_t owner, psa_key_id_t id, struct key_slot *k)
+/* Parse a record read for (owner, id) into k. DATA_INVALID for another
+ * version; DATA_CORRUPT for anything that does not parse or does not match
+ * (wrong magic, id, sizes, trailing bytes). k is written only on success. */
+psa_status_t key_record_parse(const uint8_t *buf, size_t len, int32_t owner,
+                              psa_key_id_t id, struct key_slot *k)
 {
-    uint8_t buf[KEY_RECORD_MAX];
-    size_t size = 0, got = 0;
-    uint64_t uid = ward_crypto_key_uid(owner, id);
-    psa_status_t st = g_storage.get_info(g_storage.ctx, uid, &size);
-    if (st == PSA_ERROR_DOES_NOT_EXIST) {
-        return PSA_ERROR_INVALID_HANDLE;
-    }
-    if (st != PSA_SUCCESS) {
-        return st;
-    }
-    if (size > sizeof buf || size < KEY_RECORD_HEADER) {
-        return PSA_ERROR_DATA_CORRUPT;
-    }
-    st = g_storage.get(g_storage.ctx, uid, 0, size, buf, &got);
-    if (st == PSA_ERROR_DOES_NOT_EXIST) {
-        return PSA_ERROR_INVALID_HANDLE;
-    }
-    if (st != PSA_SUCCESS) {
-        return st;
-    }
+    psa_status_t st;
     struct ward_reader r;
     uint32_t magic = 0, rid = 0, lifetime = 0, bits = 0, usage = 0, alg = 0;
     uint16_t version = 0, flags = 0, type = 0, reserved = 0;
     const uint8_t *mat = NULL;
     size_t mat_len = 0;
-    ward_reader_init(&r, buf, got);
+    ward_reader_init(&r, buf, len);
     ward_get_u32le(&r, &magic);
     ward_get_u16le(&r, &version);
     if (r.err != PSA_SUCCESS) {
@@ -256,6 +239,40 @@ static psa_status_t record_read(int32_t owner, psa_key_id_t id, struct key_slot 
             memcpy(k->material, mat, mat_len);
             st = PSA_SUCCESS;
         }
+    }
+    return st;
+}
+
+/* Read an owner's record into k. INVALID_HANDLE if absent; DATA_INVALID for
+ * a record of another version; DATA_CORRUPT for one that does not parse. */
+static psa_status_t record_read(int32_t owner, psa_key_id_t id, struct key_slot *k)
+{
+    uint8_t buf[KEY_RECORD_MAX];
+    size_t size = 0, got = 0;
+    uint64_t uid = ward_crypto_key_uid(owner, id);
+    psa_status_t st = g_storage.get_info(g_storage.ctx, uid, &size);
+    if (st == PSA_ERROR_DOES_NOT_EXIST) {
+        return PSA_ERROR_INVALID_HANDLE;
+    }
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    if (size < KEY_RECORD_HEADER) {
+        return PSA_ERROR_DATA_CORRUPT;
+    }
+    /* A record longer than any this version writes is still read far
+     * enough to tell another version (DATA_INVALID) from corruption. */
+    st = g_storage.get(g_storage.ctx, uid, 0, size > sizeof buf ? sizeof buf : size, buf, &got);
+    if (st == PSA_ERROR_DOES_NOT_EXIST) {
+        return PSA_ERROR_INVALID_HANDLE;
+    }
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    st = key_record_parse(buf, got, owner, id, k);
+    if (st == PSA_SUCCESS && size > sizeof buf) {
+        wbe_cleanse(k, sizeof *k);
+        st = PSA_ERROR_DATA_CORRUPT; /* trailing bytes beyond what was read */
     }
     wbe_cleanse(buf, sizeof buf);
     return st;

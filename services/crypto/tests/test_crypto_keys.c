@@ -214,6 +214,23 @@ static void test_record_format_refusals(void **state)
     /* Still refused after another restart: nothing rewrote them. */
     restart_library();
     assert_int_equal(psa_export_key(1, out, sizeof out, &n), PSA_ERROR_DATA_INVALID);
+    /* A long record of a later version is still recognised as such; a long
+     * record of this version is corrupt. */
+    char path[512];
+    uint8_t big[4096] = {'W', 'K', 'E', 'Y', 9, 0};
+    snprintf(path, sizeof path, "%s/crypto/key-%016llx", env->state_dir,
+             (unsigned long long)ward_crypto_key_uid(WARD_CRYPTO_LOCAL_OWNER, 3));
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(big, 1, sizeof big, f), sizeof big);
+    fclose(f);
+    assert_int_equal(psa_export_key(3, out, sizeof out, &n), PSA_ERROR_DATA_INVALID);
+    big[4] = 1;
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(big, 1, sizeof big, f), sizeof big);
+    fclose(f);
+    assert_int_equal(psa_export_key(3, out, sizeof out, &n), PSA_ERROR_DATA_CORRUPT);
     /* Such a record can still be destroyed. */
     assert_int_equal(psa_destroy_key(1), PSA_SUCCESS);
     assert_int_equal(psa_export_key(1, out, sizeof out, &n), PSA_ERROR_INVALID_HANDLE);
