@@ -358,6 +358,14 @@ static psa_status_t step_update(struct aead_op *o, const uint8_t *in, size_t n, 
     if (o->lengths_set && n > o->pt_expected - o->pt_seen) {
         return PSA_ERROR_INVALID_ARGUMENT;
     }
+    /* Message limits: GCM 2^36 - 32 bytes (SP 800-38D), ChaCha20-Poly1305
+     * 2^38 - 64 (RFC 8439); CCM's is checked against its length field. */
+    uint64_t max = o->base == PSA_ALG_GCM ? ((uint64_t)1 << 36) - 32
+                   : o->base == PSA_ALG_CHACHA20_POLY1305 ? ((uint64_t)1 << 38) - 64
+                                                          : UINT64_MAX;
+    if ((uint64_t)o->pt_seen > max || (uint64_t)n > max - o->pt_seen) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
     if (out_size < n) {
         return PSA_ERROR_BUFFER_TOO_SMALL;
     }

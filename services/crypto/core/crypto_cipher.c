@@ -12,6 +12,18 @@
 /* CCM* with a 13-byte nonce has a 2-byte counter: at most 2^16 - 1 bytes. */
 #define CCM_STAR_NONCE_LEN 13u
 #define CCM_STAR_MAX_INPUT 0xffffu
+/* ChaCha20 with a 96-bit nonce has a 32-bit block counter: 2^32 blocks of
+ * 64 bytes. OpenSSL would carry into the nonce beyond that. */
+#define CHACHA20_MAX_INPUT ((uint64_t)1 << 38)
+
+/* Whether `more` bytes after `done` stay within the algorithm's limit. */
+static bool within_limit(psa_algorithm_t alg, uint64_t done, uint64_t more)
+{
+    uint64_t max = alg == PSA_ALG_CCM_STAR_NO_TAG ? CCM_STAR_MAX_INPUT
+                   : alg == PSA_ALG_STREAM_CIPHER ? CHACHA20_MAX_INPUT
+                                                  : UINT64_MAX;
+    return done <= max && more <= max - done;
+}
 
 struct cipher_params {
     enum wbe_mode mode;
@@ -183,7 +195,7 @@ static psa_status_t cipher_oneshot(const struct ward_crypto_caller *caller, psa_
     if ((p.block_aligned && data_len % p.bs != 0) ||
         (p.pkcs7 && !encrypt && (data_len == 0 || data_len % p.bs != 0)) ||
         (p.mode == WBE_MODE_XTS && data_len < 16) ||
-        (alg == PSA_ALG_CCM_STAR_NO_TAG && data_len > CCM_STAR_MAX_INPUT)) {
+        !within_limit(alg, 0, data_len)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
         goto out;
     }
@@ -285,7 +297,7 @@ struct cipher_op {
     bool encrypt;
     bool iv_set;
     size_t pending; /* bytes taken in but not yet output */
-    size_t total;   /* bytes processed (CCM* limit) */
+    uint64_t total; /* bytes processed (CCM* and ChaCha20 limits) */
 };
 
 static void cipher_op_free(void *p)
@@ -415,8 +427,7 @@ psa_status_t ward_crypto_cipher_update(const struct ward_crypto_caller *caller,
     size_t expect = update_output(&o->p, o->encrypt, o->pending, input_length);
     if (!o->iv_set) {
         st = PSA_ERROR_BAD_STATE;
-    } else if (o->alg == PSA_ALG_CCM_STAR_NO_TAG &&
-               input_length > CCM_STAR_MAX_INPUT - o->total) {
+    } else if (!within_limit(o->alg, o->total, input_length)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else if (output_size < expect) {
         st = PSA_ERROR_BUFFER_TOO_SMALL;

@@ -307,6 +307,13 @@ static void test_cipher_errors(void **state)
     assert_int_equal(psa_cipher_encrypt(s, PSA_ALG_CCM_STAR_NO_TAG, buf, 16, out, 64, &n),
                      PSA_SUCCESS);
     assert_int_equal(n, 13 + 16);
+    /* ... in multi-part too: 65535 bytes, then one more is refused. */
+    assert_int_equal(psa_cipher_encrypt_setup(&op, s, PSA_ALG_CCM_STAR_NO_TAG), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_set_iv(&op, buf, 13), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_update(&op, big, 0xffff, big, 0x10000 + 16, &n), PSA_SUCCESS);
+    assert_int_equal(n, 0xffff);
+    assert_int_equal(psa_cipher_update(&op, buf, 1, out, 64, &n), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_cipher_abort(&op), PSA_SUCCESS);
     free(big);
 }
 
