@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,37 @@ static int make_dirs(char *path)
     return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
 }
 
+/* The store used when the key directory cannot be opened: volatile keys
+ * still work; every persistent key operation fails with
+ * PSA_ERROR_STORAGE_FAILURE (psa_crypto_init itself does not fail for a
+ * storage problem, as the specification lists no storage error for it). */
+static psa_status_t broken_get(void *ctx, uint64_t uid, size_t offset, size_t size,
+                               void *data, size_t *length)
+{
+    (void)ctx, (void)uid, (void)offset, (void)size, (void)data;
+    *length = 0;
+    return PSA_ERROR_STORAGE_FAILURE;
+}
+static psa_status_t broken_set(void *ctx, uint64_t uid, size_t length, const void *data)
+{
+    (void)ctx, (void)uid, (void)length, (void)data;
+    return PSA_ERROR_STORAGE_FAILURE;
+}
+static psa_status_t broken_remove(void *ctx, uint64_t uid)
+{
+    (void)ctx, (void)uid;
+    return PSA_ERROR_STORAGE_FAILURE;
+}
+static psa_status_t broken_get_info(void *ctx, uint64_t uid, size_t *size)
+{
+    (void)ctx, (void)uid;
+    *size = 0;
+    return PSA_ERROR_STORAGE_FAILURE;
+}
+static const struct ward_crypto_storage g_broken_store = {NULL, broken_get, broken_set,
+                                                          broken_remove, broken_get_info};
+static bool g_store_open;
+
 WARD_API psa_status_t psa_crypto_init(void)
 {
     char dir[4096];
@@ -64,16 +96,12 @@ WARD_API psa_status_t psa_crypto_init(void)
         pthread_mutex_unlock(&g_init_lock);
         return PSA_SUCCESS;
     }
-    if (ward_crypto_local_state_dir(dir, sizeof dir) != 0 || make_dirs(dir) != 0) {
-        pthread_mutex_unlock(&g_init_lock);
-        return PSA_ERROR_STORAGE_FAILURE;
-    }
-    st = ward_crypto_file_store_open(dir, &g_store);
-    if (st == PSA_SUCCESS) {
-        st = ward_crypto_core_init(&g_store);
-        if (st != PSA_SUCCESS) {
-            ward_crypto_file_store_close(&g_store);
-        }
+    g_store_open = ward_crypto_local_state_dir(dir, sizeof dir) == 0 && make_dirs(dir) == 0 &&
+                   ward_crypto_file_store_open(dir, &g_store) == PSA_SUCCESS;
+    st = ward_crypto_core_init(g_store_open ? &g_store : &g_broken_store);
+    if (st != PSA_SUCCESS && g_store_open) {
+        ward_crypto_file_store_close(&g_store);
+        g_store_open = false;
     }
     g_started = st == PSA_SUCCESS;
     pthread_mutex_unlock(&g_init_lock);
@@ -85,7 +113,10 @@ void ward_crypto_local_shutdown(void)
     pthread_mutex_lock(&g_init_lock);
     if (g_started) {
         ward_crypto_core_shutdown();
-        ward_crypto_file_store_close(&g_store);
+        if (g_store_open) {
+            ward_crypto_file_store_close(&g_store);
+            g_store_open = false;
+        }
         g_started = 0;
     }
     pthread_mutex_unlock(&g_init_lock);

@@ -370,6 +370,30 @@ static void test_file_store_refuses_open_dir(void **state)
     ward_crypto_file_store_close(&st);
 }
 
+static void test_unusable_key_directory(void **state)
+{
+    /* The key directory is open to others: the library starts, volatile
+     * keys work, persistent ones fail with STORAGE_FAILURE. */
+    const struct ward_test_env *env = *state;
+    char dir[512];
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_key_id_t id;
+    ward_crypto_local_shutdown();
+    snprintf(dir, sizeof dir, "%s/crypto", env->state_dir);
+    assert_int_equal(chmod(dir, 0755), 0);
+    assert_int_equal(psa_crypto_init(), PSA_SUCCESS);
+    psa_set_key_type(&a, PSA_KEY_TYPE_RAW_DATA);
+    assert_int_equal(psa_import_key(&a, k16, 16, &id), PSA_SUCCESS);
+    psa_set_key_id(&a, 4);
+    assert_int_equal(psa_import_key(&a, k16, 16, &id), PSA_ERROR_STORAGE_FAILURE);
+    assert_int_equal(psa_get_key_attributes(4, &a), PSA_ERROR_STORAGE_FAILURE);
+    assert_int_equal(chmod(dir, 0700), 0);
+    restart_library();
+    psa_set_key_type(&a, PSA_KEY_TYPE_RAW_DATA); /* the failed get reset a */
+    psa_set_key_id(&a, 4);
+    assert_int_equal(psa_import_key(&a, k16, 16, &id), PSA_SUCCESS);
+}
+
 static void test_mem_store(void **state)
 {
     (void)state;
@@ -420,6 +444,7 @@ int main(void)
         CRYPTO_TEST(test_copy_policy),
         CRYPTO_TEST(test_owner_and_session_isolation),
         CRYPTO_TEST(test_file_store_refuses_open_dir),
+        CRYPTO_TEST(test_unusable_key_directory),
         CRYPTO_TEST(test_mem_store),
         CRYPTO_TEST(test_unsupported_families),
     };
