@@ -652,9 +652,8 @@ static psa_status_t aead_setup(const struct ward_crypto_caller *caller, uint32_t
         return st;
     }
     if (*operation != 0) {
-        if (op_get(caller, OP_AEAD, *operation) != NULL) {
-            op_release(operation);
-        }
+        /* Not inactive: refused, and (per the specification) the
+         * operation object is left unchanged. */
         core_leave();
         return PSA_ERROR_BAD_STATE;
     }

@@ -8,23 +8,11 @@
 #include <string.h>
 
 #include "crypto_internal.h"
+#include "ward_codec.h"
 
 /* CCM* with a 13-byte nonce has a 2-byte counter: at most 2^16 - 1 bytes. */
 #define CCM_STAR_NONCE_LEN 13u
 #define CCM_STAR_MAX_INPUT 0xffffu
-/* ChaCha20 with a 96-bit nonce has a 32-bit block counter: 2^32 blocks of
- * 64 bytes. OpenSSL would carry into the nonce beyond that. */
-#define CHACHA20_MAX_INPUT ((uint64_t)1 << 38)
-
-/* Whether `more` bytes after `done` stay within the algorithm's limit. */
-static bool within_limit(psa_algorithm_t alg, uint64_t done, uint64_t more)
-{
-    uint64_t max = alg == PSA_ALG_CCM_STAR_NO_TAG ? CCM_STAR_MAX_INPUT
-                   : alg == PSA_ALG_STREAM_CIPHER ? CHACHA20_MAX_INPUT
-                                                  : UINT64_MAX;
-    return done <= max && more <= max - done;
-}
-
 struct cipher_params {
     enum wbe_mode mode;
     bool pkcs7;
@@ -115,31 +103,62 @@ static psa_status_t cipher_resolve(const struct key_slot *k, psa_algorithm_t alg
     return PSA_SUCCESS;
 }
 
-/* The IV the backend wants for the IV the application gave. */
+/* The IV the backend wants for the IV the application gave (the
+ * specification's forms for each algorithm), and how many bytes may then be
+ * processed before the counter would wrap into the nonce. */
 static psa_status_t cipher_start(struct wbe_cipher *c, psa_algorithm_t alg,
                                  const struct cipher_params *p, const uint8_t *iv,
-                                 size_t iv_len)
+                                 size_t iv_len, uint64_t *limit)
 {
     uint8_t full[16];
-    if (iv_len != p->iv_len) {
-        return PSA_ERROR_INVALID_ARGUMENT;
-    }
-    if (p->iv_len == 0) {
-        return PSA_SUCCESS;
-    }
+    *limit = UINT64_MAX;
     if (alg == PSA_ALG_STREAM_CIPHER) {
-        /* ChaCha20 (RFC 8439): 32-bit block counter 0, then the nonce. */
-        memset(full, 0, 4);
-        memcpy(full + 4, iv, 12);
+        /* ChaCha20 (RFC 8439): 32-bit little-endian block counter, then the
+         * 96-bit nonce. A 12-byte IV is the nonce with counter 0; a 16-byte
+         * IV is counter || nonce. The original 64-bit-nonce variant (8-byte
+         * IV) is optional and not built. */
+        if (iv_len == 8) {
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        if (iv_len == 12) {
+            memset(full, 0, 4);
+            memcpy(full + 4, iv, 12);
+        } else if (iv_len == 16) {
+            memcpy(full, iv, 16);
+        } else {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        uint64_t start = ward_load_u32le(full);
+        *limit = (((uint64_t)1 << 32) - start) * 64;
         return wbe_cipher_set_iv(c, full, 16);
     }
     if (alg == PSA_ALG_CCM_STAR_NO_TAG) {
+        if (iv_len != CCM_STAR_NONCE_LEN) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
         /* CCM counter block A_1: flags L-1 = 1, nonce, counter 1. */
         full[0] = 15 - CCM_STAR_NONCE_LEN - 1;
         memcpy(full + 1, iv, CCM_STAR_NONCE_LEN);
         full[14] = 0;
         full[15] = 1;
+        *limit = CCM_STAR_MAX_INPUT;
         return wbe_cipher_set_iv(c, full, 16);
+    }
+    if (alg == PSA_ALG_CTR) {
+        /* 1 to block-length bytes, zero-padded to the counter block. */
+        size_t bs = p->iv_len;
+        if (iv_len == 0 || iv_len > bs) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        memset(full, 0, sizeof full);
+        memcpy(full, iv, iv_len);
+        return wbe_cipher_set_iv(c, full, bs);
+    }
+    if (iv_len != p->iv_len) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    if (p->iv_len == 0) {
+        return PSA_SUCCESS;
     }
     return wbe_cipher_set_iv(c, iv, iv_len);
 }
@@ -194,8 +213,7 @@ static psa_status_t cipher_oneshot(const struct ward_crypto_caller *caller, psa_
     }
     if ((p.block_aligned && data_len % p.bs != 0) ||
         (p.pkcs7 && !encrypt && (data_len == 0 || data_len % p.bs != 0)) ||
-        (p.mode == WBE_MODE_XTS && data_len < 16) ||
-        !within_limit(alg, 0, data_len)) {
+        (p.mode == WBE_MODE_XTS && data_len < 16)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
         goto out;
     }
@@ -214,8 +232,12 @@ static psa_status_t cipher_oneshot(const struct ward_crypto_caller *caller, psa_
         st = wbe_random(iv, p.iv_len);
         ivp = iv;
     }
+    uint64_t limit = 0;
     if (st == PSA_SUCCESS) {
-        st = cipher_start(c, alg, &p, ivp, p.iv_len);
+        st = cipher_start(c, alg, &p, ivp, p.iv_len, &limit);
+    }
+    if (st == PSA_SUCCESS && data_len > limit) {
+        st = PSA_ERROR_INVALID_ARGUMENT; /* longer than the counter allows */
     }
     if (st != PSA_SUCCESS) {
         goto out;
@@ -297,7 +319,8 @@ struct cipher_op {
     bool encrypt;
     bool iv_set;
     size_t pending; /* bytes taken in but not yet output */
-    uint64_t total; /* bytes processed (CCM* and ChaCha20 limits) */
+    uint64_t total; /* bytes processed */
+    uint64_t limit; /* bytes the IV's counter allows */
 };
 
 static void cipher_op_free(void *p)
@@ -316,9 +339,8 @@ static psa_status_t cipher_setup(const struct ward_crypto_caller *caller, uint32
         return st;
     }
     if (*operation != 0) {
-        if (op_get(caller, OP_CIPHER, *operation) != NULL) {
-            op_release(operation);
-        }
+        /* Not inactive: refused, and (per the specification) the
+         * operation object is left unchanged. */
         core_leave();
         return PSA_ERROR_BAD_STATE;
     }
@@ -344,6 +366,7 @@ static psa_status_t cipher_setup(const struct ward_crypto_caller *caller, uint32
         }
         if (st == PSA_SUCCESS) {
             o->iv_set = o->p.iv_len == 0;
+            o->limit = UINT64_MAX;
             st = op_alloc(caller, OP_CIPHER, o, cipher_op_free, operation);
         } else {
             cipher_op_free(o);
@@ -382,7 +405,7 @@ psa_status_t ward_crypto_cipher_generate_iv(const struct ward_crypto_caller *cal
     } else {
         st = wbe_random(buf, o->p.iv_len);
         if (st == PSA_SUCCESS) {
-            st = cipher_start(o->c, o->alg, &o->p, buf, o->p.iv_len);
+            st = cipher_start(o->c, o->alg, &o->p, buf, o->p.iv_len, &o->limit);
         }
         if (st == PSA_SUCCESS) {
             memcpy(iv, buf, o->p.iv_len);
@@ -405,7 +428,7 @@ psa_status_t ward_crypto_cipher_set_iv(const struct ward_crypto_caller *caller,
     if (o->iv_set) {
         st = PSA_ERROR_BAD_STATE;
     } else {
-        st = cipher_start(o->c, o->alg, &o->p, iv, iv_length);
+        st = cipher_start(o->c, o->alg, &o->p, iv, iv_length, &o->limit);
         if (st == PSA_SUCCESS) {
             o->iv_set = true;
         }
@@ -427,7 +450,7 @@ psa_status_t ward_crypto_cipher_update(const struct ward_crypto_caller *caller,
     size_t expect = update_output(&o->p, o->encrypt, o->pending, input_length);
     if (!o->iv_set) {
         st = PSA_ERROR_BAD_STATE;
-    } else if (!within_limit(o->alg, o->total, input_length)) {
+    } else if (o->total > o->limit || input_length > o->limit - o->total) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else if (output_size < expect) {
         st = PSA_ERROR_BUFFER_TOO_SMALL;

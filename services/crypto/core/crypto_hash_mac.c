@@ -1,8 +1,9 @@
 /*
  * crypto_hash_mac.c: hash and MAC, single-part and multi-part, with the
- * specification's state machine: any error in a multi-part call aborts the
- * operation (its handle returns to 0), so every later call but setup is
- * PSA_ERROR_BAD_STATE. Every comparison of a hash or MAC is constant-time.
+ * specification's state machine: any error in a call on an active operation
+ * aborts it (its handle returns to 0), so every later call but setup is
+ * PSA_ERROR_BAD_STATE; a setup on a non-inactive operation is refused and
+ * leaves it untouched. Every comparison of a hash or MAC is constant-time.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -126,9 +127,8 @@ psa_status_t ward_crypto_hash_setup(const struct ward_crypto_caller *caller,
         return st;
     }
     if (*operation != 0) {
-        if (op_get(caller, OP_HASH, *operation) != NULL) {
-            op_release(operation);
-        }
+        /* Not inactive: refused, and (per the specification) the
+         * operation object is left unchanged. */
         core_leave();
         return PSA_ERROR_BAD_STATE;
     }
@@ -445,9 +445,8 @@ static psa_status_t mac_setup(const struct ward_crypto_caller *caller, uint32_t 
         return st;
     }
     if (*operation != 0) {
-        if (op_get(caller, OP_MAC, *operation) != NULL) {
-            op_release(operation);
-        }
+        /* Not inactive: refused, and (per the specification) the
+         * operation object is left unchanged. */
         core_leave();
         return PSA_ERROR_BAD_STATE;
     }

@@ -100,6 +100,53 @@ static void test_chacha20_stream(void **state)
     assert_memory_equal(in + 64, CHACHA_PT, len);
 }
 
+static void test_iv_forms(void **state)
+{
+    (void)state;
+    /* CTR takes 1 to 16 bytes, zero-padded: an 8-byte IV equals the
+     * 16-byte IV with 8 zero bytes after it. */
+    HEX(key, SP80038A_K128);
+    HEX(pt, SP80038A_PT);
+    uint8_t iv16[16] = {1, 2, 3, 4, 5, 6, 7, 8}, a[64], b[64];
+    size_t n;
+    psa_cipher_operation_t op = PSA_CIPHER_OPERATION_INIT;
+    psa_key_id_t id = import_key(PSA_KEY_TYPE_AES, ENC_DEC, PSA_ALG_CTR, key, key_len);
+    n = multipart(id, PSA_ALG_CTR, true, iv16, 8, pt, pt_len, 64, a, sizeof a);
+    assert_int_equal(n, 64);
+    n = multipart(id, PSA_ALG_CTR, true, iv16, 16, pt, pt_len, 64, b, sizeof b);
+    assert_memory_equal(a, b, 64);
+    assert_int_equal(psa_cipher_encrypt_setup(&op, id, PSA_ALG_CTR), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_set_iv(&op, iv16, 0), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_cipher_encrypt_setup(&op, id, PSA_ALG_CTR), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_set_iv(&op, iv16, 17), PSA_ERROR_INVALID_ARGUMENT);
+    /* ChaCha20: a 16-byte IV is counter (LE) || nonce, so counter 1 with
+     * the RFC 8439 2.4.2 nonce gives the RFC's ciphertext directly; 8-byte
+     * (original ChaCha20) IVs are not built; other sizes are invalid. */
+    HEX(ckey, CHACHA_KEY);
+    HEX(nonce, CHACHA_NONCE);
+    HEX(ct, CHACHA_CT);
+    uint8_t civ[16] = {1, 0, 0, 0}, out[200];
+    memcpy(civ + 4, nonce, nonce_len);
+    psa_key_id_t c = import_key(PSA_KEY_TYPE_CHACHA20, ENC_DEC, PSA_ALG_STREAM_CIPHER, ckey, ckey_len);
+    n = multipart(c, PSA_ALG_STREAM_CIPHER, true, civ, 16, (const uint8_t *)CHACHA_PT,
+                  strlen(CHACHA_PT), 9, out, sizeof out);
+    assert_int_equal(n, ct_len);
+    assert_memory_equal(out, ct, ct_len);
+    assert_int_equal(psa_cipher_encrypt_setup(&op, c, PSA_ALG_STREAM_CIPHER), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_set_iv(&op, civ, 8), PSA_ERROR_NOT_SUPPORTED);
+    assert_int_equal(psa_cipher_encrypt_setup(&op, c, PSA_ALG_STREAM_CIPHER), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_set_iv(&op, civ, 13), PSA_ERROR_INVALID_ARGUMENT);
+    /* The counter limit follows the starting counter: from 0xffffffff,
+     * one 64-byte block is left. */
+    uint8_t last[16] = {0xff, 0xff, 0xff, 0xff};
+    assert_int_equal(psa_cipher_encrypt_setup(&op, c, PSA_ALG_STREAM_CIPHER), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_set_iv(&op, last, 16), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_update(&op, out, 64, out, sizeof out, &n), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_update(&op, out, 1, out, sizeof out, &n),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_cipher_abort(&op), PSA_SUCCESS);
+}
+
 static void test_xts_single_part(void **state)
 {
     (void)state;
@@ -223,6 +270,7 @@ static void test_cipher_state_machine(void **state)
     /* Setup on an active operation. */
     assert_int_equal(psa_cipher_encrypt_setup(&op, ecb, PSA_ALG_ECB_NO_PADDING), PSA_SUCCESS);
     assert_int_equal(psa_cipher_decrypt_setup(&op, ecb, PSA_ALG_ECB_NO_PADDING), PSA_ERROR_BAD_STATE);
+    assert_int_equal(psa_cipher_update(&op, buf, 16, out, 64, &n), PSA_SUCCESS); /* unchanged */
     assert_int_equal(psa_cipher_abort(&op), PSA_SUCCESS);
     /* Partial block at finish; wrong IV size; small buffer. */
     assert_int_equal(psa_cipher_encrypt_setup(&op, ecb, PSA_ALG_ECB_NO_PADDING), PSA_SUCCESS);
@@ -322,6 +370,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CRYPTO_TEST(test_cipher_kats),
         CRYPTO_TEST(test_chacha20_stream),
+        CRYPTO_TEST(test_iv_forms),
         CRYPTO_TEST(test_xts_single_part),
         CRYPTO_TEST(test_cbc_pkcs7),
         CRYPTO_TEST(test_cipher_state_machine),
