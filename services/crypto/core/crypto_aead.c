@@ -285,6 +285,9 @@ static psa_status_t step_set_nonce(struct aead_op *o, const uint8_t *nonce, size
         o->nonce_set = true;
         return PSA_SUCCESS;
     }
+    if (o->base == PSA_ALG_CHACHA20_POLY1305 && len == 8) {
+        return PSA_ERROR_NOT_SUPPORTED; /* the original variant is optional */
+    }
     if ((o->base == PSA_ALG_CHACHA20_POLY1305 && len != 12) ||
         (o->base == PSA_ALG_GCM && (len == 0 || len > 256))) {
         return PSA_ERROR_INVALID_ARGUMENT;
@@ -702,21 +705,16 @@ psa_status_t ward_crypto_aead_decrypt_setup(const struct ward_crypto_caller *cal
     core_leave();                       \
     return st;
 
+/* The lengths come before the nonce, for every algorithm (CCM needs them
+ * for B_0 and to choose a generated nonce's length). */
 static psa_status_t step_set_lengths(struct aead_op *o, size_t ad, size_t pt)
 {
-    if (o->lengths_set || o->ad_seen > 0 || o->body_started ||
-        (o->ccm != NULL && o->ccm->begun)) {
+    if (o->lengths_set || o->nonce_set) {
         return PSA_ERROR_BAD_STATE;
     }
     o->lengths_set = true;
     o->ad_expected = ad;
     o->pt_expected = pt;
-    if (o->base == PSA_ALG_CCM && o->nonce_set) {
-        size_t L = 15 - o->ccm->nonce_len;
-        if (L < 8 && (uint64_t)pt >> (8 * L) != 0) {
-            return PSA_ERROR_INVALID_ARGUMENT;
-        }
-    }
     return PSA_SUCCESS;
 }
 
@@ -727,39 +725,9 @@ psa_status_t ward_crypto_aead_set_lengths(const struct ward_crypto_caller *calle
     AEAD_STEP(step_set_lengths(o, ad_length, plaintext_length))
 }
 
-static psa_status_t step_generate_nonce(struct aead_op *o, uint8_t *nonce, size_t size,
-                                        size_t *len)
-{
-    uint8_t buf[16];
-    *len = 0;
-    if (!o->encrypt || o->nonce_set) {
-        return PSA_ERROR_BAD_STATE;
-    }
-    if (size < o->default_nonce_len) {
-        return PSA_ERROR_BUFFER_TOO_SMALL;
-    }
-    psa_status_t st = wbe_random(buf, o->default_nonce_len);
-    if (st == PSA_SUCCESS) {
-        st = step_set_nonce(o, buf, o->default_nonce_len);
-    }
-    if (st == PSA_SUCCESS) {
-        memcpy(nonce, buf, o->default_nonce_len);
-        *len = o->default_nonce_len;
-    }
-    return st;
-}
-
-psa_status_t ward_crypto_aead_generate_nonce(const struct ward_crypto_caller *caller,
-                                             uint32_t *operation, uint8_t *nonce,
-                                             size_t nonce_size, size_t *nonce_length)
-{
-    *nonce_length = 0;
-    AEAD_STEP(step_generate_nonce(o, nonce, nonce_size, nonce_length))
-}
-
 static psa_status_t step_set_nonce_checked(struct aead_op *o, const uint8_t *nonce, size_t len)
 {
-    if (o->nonce_set) {
+    if (o->nonce_set || (o->base == PSA_ALG_CCM && !o->lengths_set)) {
         return PSA_ERROR_BAD_STATE;
     }
     psa_status_t st = step_set_nonce(o, nonce, len);
@@ -770,6 +738,46 @@ static psa_status_t step_set_nonce_checked(struct aead_op *o, const uint8_t *non
         }
     }
     return st;
+}
+
+static psa_status_t step_generate_nonce(struct aead_op *o, uint8_t *nonce, size_t size,
+                                        size_t *len)
+{
+    uint8_t buf[16];
+    size_t want = o->default_nonce_len;
+    *len = 0;
+    if (!o->encrypt || o->nonce_set || (o->base == PSA_ALG_CCM && !o->lengths_set)) {
+        return PSA_ERROR_BAD_STATE;
+    }
+    if (o->base == PSA_ALG_CCM) {
+        /* The smallest L >= 2 whose L bytes hold the plaintext length; the
+         * nonce takes the other 15 - L bytes. */
+        size_t L = 2;
+        while (L < 8 && (uint64_t)o->pt_expected >> (8 * L) != 0) {
+            L++;
+        }
+        want = 15 - L;
+    }
+    if (size < want) {
+        return PSA_ERROR_BUFFER_TOO_SMALL;
+    }
+    psa_status_t st = wbe_random(buf, want);
+    if (st == PSA_SUCCESS) {
+        st = step_set_nonce_checked(o, buf, want);
+    }
+    if (st == PSA_SUCCESS) {
+        memcpy(nonce, buf, want);
+        *len = want;
+    }
+    return st;
+}
+
+psa_status_t ward_crypto_aead_generate_nonce(const struct ward_crypto_caller *caller,
+                                             uint32_t *operation, uint8_t *nonce,
+                                             size_t nonce_size, size_t *nonce_length)
+{
+    *nonce_length = 0;
+    AEAD_STEP(step_generate_nonce(o, nonce, nonce_size, nonce_length))
 }
 
 psa_status_t ward_crypto_aead_set_nonce(const struct ward_crypto_caller *caller,

@@ -167,6 +167,10 @@ static void test_aead_state_machine(void **state)
     assert_int_equal(psa_aead_encrypt_setup(&op, gcm, PSA_ALG_GCM), PSA_SUCCESS);
     assert_int_equal(psa_aead_set_lengths(&op, 0, 0), PSA_SUCCESS);
     assert_int_equal(psa_aead_set_lengths(&op, 0, 0), PSA_ERROR_BAD_STATE);
+    /* Lengths come before the nonce, for every algorithm. */
+    assert_int_equal(psa_aead_encrypt_setup(&op, gcm, PSA_ALG_GCM), PSA_SUCCESS);
+    assert_int_equal(psa_aead_set_nonce(&op, nonce, 12), PSA_SUCCESS);
+    assert_int_equal(psa_aead_set_lengths(&op, 0, 0), PSA_ERROR_BAD_STATE);
     /* Finish on decrypt, verify on encrypt. */
     assert_int_equal(psa_aead_decrypt_setup(&op, gcm, PSA_ALG_GCM), PSA_SUCCESS);
     assert_int_equal(psa_aead_set_nonce(&op, nonce, 12), PSA_SUCCESS);
@@ -178,16 +182,26 @@ static void test_aead_state_machine(void **state)
     assert_int_equal(psa_aead_encrypt_setup(&op, gcm, PSA_ALG_GCM), PSA_SUCCESS);
     assert_int_equal(psa_aead_encrypt_setup(&op, gcm, PSA_ALG_GCM), PSA_ERROR_BAD_STATE);
     assert_int_equal(psa_aead_abort(&op), PSA_SUCCESS);
-    /* CCM needs the lengths before any data. */
+    /* CCM needs the lengths before the nonce. */
     assert_int_equal(psa_aead_encrypt_setup(&op, ccm, PSA_ALG_CCM), PSA_SUCCESS);
-    assert_int_equal(psa_aead_set_nonce(&op, nonce, 13), PSA_SUCCESS);
+    assert_int_equal(psa_aead_set_nonce(&op, nonce, 13), PSA_ERROR_BAD_STATE);
     assert_int_equal(psa_aead_update_ad(&op, buf, 1), PSA_ERROR_BAD_STATE);
     assert_int_equal(psa_aead_encrypt_setup(&op, ccm, PSA_ALG_CCM), PSA_SUCCESS);
-    assert_int_equal(psa_aead_set_nonce(&op, nonce, 13), PSA_SUCCESS);
+    assert_int_equal(psa_aead_generate_nonce(&op, nonce, 13, &n), PSA_ERROR_BAD_STATE);
+    assert_int_equal(psa_aead_decrypt_setup(&op, ccm, PSA_ALG_CCM), PSA_SUCCESS);
     assert_int_equal(psa_aead_update(&op, buf, 1, buf, 64, &n), PSA_ERROR_BAD_STATE);
+    /* A generated CCM nonce leaves the smallest L >= 2 for the length. */
+    uint8_t gn[16];
     assert_int_equal(psa_aead_encrypt_setup(&op, ccm, PSA_ALG_CCM), PSA_SUCCESS);
-    assert_int_equal(psa_aead_set_nonce(&op, nonce, 13), PSA_SUCCESS);
-    assert_int_equal(psa_aead_finish(&op, buf, 64, &n, tag, 16, &tl), PSA_ERROR_BAD_STATE);
+    assert_int_equal(psa_aead_set_lengths(&op, 0, 100), PSA_SUCCESS);
+    assert_int_equal(psa_aead_generate_nonce(&op, gn, sizeof gn, &n), PSA_SUCCESS);
+    assert_int_equal(n, 13);
+    assert_int_equal(psa_aead_abort(&op), PSA_SUCCESS);
+    assert_int_equal(psa_aead_encrypt_setup(&op, ccm, PSA_ALG_CCM), PSA_SUCCESS);
+    assert_int_equal(psa_aead_set_lengths(&op, 0, 0x10000), PSA_SUCCESS);
+    assert_int_equal(psa_aead_generate_nonce(&op, gn, sizeof gn, &n), PSA_SUCCESS);
+    assert_int_equal(n, 12);
+    assert_int_equal(psa_aead_abort(&op), PSA_SUCCESS);
     /* ... and they are enforced: too much or too little of either. */
     assert_int_equal(psa_aead_encrypt_setup(&op, ccm, PSA_ALG_CCM), PSA_SUCCESS);
     assert_int_equal(psa_aead_set_lengths(&op, 2, 3), PSA_SUCCESS);
@@ -209,8 +223,8 @@ static void test_aead_state_machine(void **state)
     assert_int_equal(psa_aead_finish(&op, buf, 64, &n, tag, 16, &tl), PSA_ERROR_INVALID_ARGUMENT);
     /* A CCM length that does not fit L = 15 - 13 = 2 bytes. */
     assert_int_equal(psa_aead_encrypt_setup(&op, ccm, PSA_ALG_CCM), PSA_SUCCESS);
-    assert_int_equal(psa_aead_set_nonce(&op, nonce, 13), PSA_SUCCESS);
-    assert_int_equal(psa_aead_set_lengths(&op, 0, 0x10000), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_aead_set_lengths(&op, 0, 0x10000), PSA_SUCCESS);
+    assert_int_equal(psa_aead_set_nonce(&op, nonce, 13), PSA_ERROR_INVALID_ARGUMENT);
     /* Output and tag buffers. */
     assert_int_equal(psa_aead_encrypt_setup(&op, gcm, PSA_ALG_GCM), PSA_SUCCESS);
     assert_int_equal(psa_aead_set_nonce(&op, nonce, 12), PSA_SUCCESS);
@@ -284,6 +298,8 @@ static void test_aead_policy_and_arguments(void **state)
                                  PSA_ALG_AEAD_WITH_AT_LEAST_THIS_LENGTH_TAG(
                                      PSA_ALG_CHACHA20_POLY1305, 8), key, 32);
     assert_int_equal(psa_aead_encrypt(cp, PSA_ALG_CHACHA20_POLY1305, nonce, 8, NULL, 0, buf, 4,
+                                      buf, 64, &n), PSA_ERROR_NOT_SUPPORTED);
+    assert_int_equal(psa_aead_encrypt(cp, PSA_ALG_CHACHA20_POLY1305, nonce, 16, NULL, 0, buf, 4,
                                       buf, 64, &n), PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_aead_encrypt(cp, PSA_ALG_AEAD_WITH_SHORTENED_TAG(
                                               PSA_ALG_CHACHA20_POLY1305, 8),
