@@ -671,7 +671,7 @@ static psa_status_t aead_setup(const struct ward_crypto_caller *caller, uint32_t
     } else {
         st = aead_init(k, alg, encrypt, false, o);
         if (st == PSA_SUCCESS) {
-            st = op_alloc(caller, OP_AEAD, o, aead_op_free, operation);
+            st = op_alloc(caller, OP_AEAD, key, o, aead_op_free, operation);
         } else {
             aead_op_free(o);
         }

@@ -15,6 +15,7 @@ struct op_entry {
     enum op_kind kind;
     int32_t owner;
     uint64_t session;
+    psa_key_id_t key; /* the key the operation was set up with, or 0 */
     void *state;
     op_free_fn free_fn;
 };
@@ -106,7 +107,7 @@ void ward_crypto_session_end(int32_t owner, uint64_t session)
 }
 
 psa_status_t op_alloc(const struct ward_crypto_caller *c, enum op_kind kind,
-                      void *state, op_free_fn free_fn, uint32_t *handle)
+                      psa_key_id_t key, void *state, op_free_fn free_fn, uint32_t *handle)
 {
     for (size_t i = 0; i < WARD_CRYPTO_OPS_MAX; i++) {
         if (g_ops[i].handle == 0) {
@@ -118,6 +119,7 @@ psa_status_t op_alloc(const struct ward_crypto_caller *c, enum op_kind kind,
             g_ops[i].kind = kind;
             g_ops[i].owner = c->owner;
             g_ops[i].session = c->session;
+            g_ops[i].key = key;
             g_ops[i].state = state;
             g_ops[i].free_fn = free_fn;
             *handle = g_ops[i].handle;
@@ -145,6 +147,15 @@ void *op_get(const struct ward_crypto_caller *c, enum op_kind kind, uint32_t han
         return NULL;
     }
     return e->state;
+}
+
+void ops_abort_using_key(int32_t owner, psa_key_id_t key)
+{
+    for (size_t i = 0; i < WARD_CRYPTO_OPS_MAX; i++) {
+        if (g_ops[i].handle != 0 && g_ops[i].key == key && g_ops[i].owner == owner) {
+            op_free_entry(&g_ops[i]);
+        }
+    }
 }
 
 void op_release(uint32_t *handle)

@@ -142,7 +142,7 @@ psa_status_t ward_crypto_hash_setup(const struct ward_crypto_caller *caller,
         o->alg = alg;
         st = wbe_hash_new(alg, &o->h);
         if (st == PSA_SUCCESS) {
-            st = op_alloc(caller, OP_HASH, o, hash_op_free, operation);
+            st = op_alloc(caller, OP_HASH, 0, o, hash_op_free, operation);
         } else {
             free(o);
         }
@@ -230,7 +230,7 @@ psa_status_t ward_crypto_hash_clone(const struct ward_crypto_caller *caller,
     o->alg = src->alg;
     st = wbe_hash_clone(src->h, &o->h);
     if (st == PSA_SUCCESS) {
-        st = op_alloc(caller, OP_HASH, o, hash_op_free, target_operation);
+        st = op_alloc(caller, OP_HASH, 0, o, hash_op_free, target_operation);
     } else {
         free(o);
     }
@@ -467,7 +467,7 @@ static psa_status_t mac_setup(const struct ward_crypto_caller *caller, uint32_t 
             st = wbe_mac_new(o->p.full, k->attr.type, k->material, k->len, &o->m);
         }
         if (st == PSA_SUCCESS) {
-            st = op_alloc(caller, OP_MAC, o, mac_op_free, operation);
+            st = op_alloc(caller, OP_MAC, key, o, mac_op_free, operation);
         } else {
             mac_op_free(o);
         }

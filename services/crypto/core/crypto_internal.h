@@ -46,10 +46,15 @@ psa_status_t key_policy_check(const struct key_slot *k, psa_key_usage_t usage,
                               psa_algorithm_t alg);
 
 /* Operations: allocate a handle for state (owned by the table afterwards;
- * freed with free_fn on abort or session end). */
+ * freed with free_fn on abort or session end). key is the key the
+ * operation uses (0 for none). */
 typedef void (*op_free_fn)(void *state);
 psa_status_t op_alloc(const struct ward_crypto_caller *c, enum op_kind kind,
-                      void *state, op_free_fn free_fn, uint32_t *handle);
+                      psa_key_id_t key, void *state, op_free_fn free_fn, uint32_t *handle);
+/* The key was destroyed: end every operation of the owner that uses it, so
+ * their next call fails (PSA_ERROR_BAD_STATE) as the specification requires;
+ * their keyed contexts are freed now. */
+void ops_abort_using_key(int32_t owner, psa_key_id_t key);
 /* The state of the caller's live operation of this kind, or NULL. */
 void *op_get(const struct ward_crypto_caller *c, enum op_kind kind, uint32_t handle);
 /* Free the operation and set *handle to 0. */

@@ -151,6 +151,14 @@ static psa_status_t check_create_attributes(const psa_key_attributes_t *a, bool 
     return PSA_SUCCESS;
 }
 
+/* The usage flags of the 1.2 API; any other bit is INVALID_ARGUMENT. */
+#define USAGE_KNOWN                                                            \
+    (PSA_KEY_USAGE_EXPORT | PSA_KEY_USAGE_COPY | PSA_KEY_USAGE_CACHE |         \
+     PSA_KEY_USAGE_ENCRYPT | PSA_KEY_USAGE_DECRYPT | PSA_KEY_USAGE_SIGN_MESSAGE | \
+     PSA_KEY_USAGE_VERIFY_MESSAGE | PSA_KEY_USAGE_SIGN_HASH |                  \
+     PSA_KEY_USAGE_VERIFY_HASH | PSA_KEY_USAGE_DERIVE |                        \
+     PSA_KEY_USAGE_VERIFY_DERIVATION)
+
 /* *_HASH usage implies the matching *_MESSAGE usage (spec, key usage). */
 static psa_key_usage_t normalize_usage(psa_key_usage_t u)
 {
@@ -494,7 +502,8 @@ static psa_status_t create_key(const struct ward_crypto_caller *c,
     bool persistent = false;
     psa_status_t st;
     *key = PSA_KEY_ID_NULL;
-    if (attributes->type == PSA_KEY_TYPE_NONE) {
+    if (attributes->type == PSA_KEY_TYPE_NONE || (attributes->usage & ~USAGE_KNOWN) != 0 ||
+        (generate && PSA_KEY_TYPE_IS_PUBLIC_KEY(attributes->type))) {
         return PSA_ERROR_INVALID_ARGUMENT;
     }
     st = check_create_attributes(attributes, &persistent);
@@ -647,6 +656,9 @@ psa_status_t ward_crypto_destroy_key(const struct ward_crypto_caller *caller, ps
         return PSA_SUCCESS;
     }
     st = key_acquire(caller, key, &k);
+    if (st == PSA_SUCCESS || st == PSA_ERROR_DATA_CORRUPT || st == PSA_ERROR_DATA_INVALID) {
+        ops_abort_using_key(caller->owner, key);
+    }
     if (st == PSA_SUCCESS) {
         if (k == SCRATCH) {
             if (PSA_KEY_LIFETIME_GET_PERSISTENCE(k->attr.lifetime) ==

@@ -240,6 +240,12 @@ static void test_aead_state_machine(void **state)
     assert_int_equal(psa_aead_verify(&op, buf, 64, &n, tag, 16), PSA_ERROR_INVALID_SIGNATURE);
     assert_int_equal(psa_aead_verify(&op, buf, 64, &n, tag, 16), PSA_ERROR_BAD_STATE);
     assert_int_equal(psa_aead_abort(&op), PSA_SUCCESS);
+    /* A destroyed key ends its operations. */
+    assert_int_equal(psa_aead_encrypt_setup(&op, gcm, PSA_ALG_GCM), PSA_SUCCESS);
+    assert_int_equal(psa_aead_set_nonce(&op, nonce, 12), PSA_SUCCESS);
+    assert_int_equal(psa_destroy_key(gcm), PSA_SUCCESS);
+    assert_int_equal(psa_aead_update(&op, buf, 1, buf, 64, &n), PSA_ERROR_BAD_STATE);
+    assert_int_equal(psa_aead_abort(&op), PSA_SUCCESS);
 }
 
 static void test_aead_policy_and_arguments(void **state)

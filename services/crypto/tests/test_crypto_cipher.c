@@ -285,6 +285,18 @@ static void test_cipher_state_machine(void **state)
     assert_int_equal(psa_cipher_encrypt_setup(&op, id, PSA_ALG_CBC_NO_PADDING), PSA_SUCCESS);
     assert_int_equal(psa_cipher_generate_iv(&op, out, 15, &n), PSA_ERROR_BUFFER_TOO_SMALL);
     assert_int_equal(psa_cipher_abort(&op), PSA_SUCCESS);
+    /* A destroyed persistent key ends its operations in every session. */
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_key_id_t pid;
+    psa_set_key_type(&a, PSA_KEY_TYPE_AES);
+    psa_set_key_usage_flags(&a, ENC_DEC);
+    psa_set_key_algorithm(&a, PSA_ALG_ECB_NO_PADDING);
+    psa_set_key_id(&a, 21);
+    assert_int_equal(psa_import_key(&a, key, key_len, &pid), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_encrypt_setup(&op, pid, PSA_ALG_ECB_NO_PADDING), PSA_SUCCESS);
+    assert_int_equal(psa_destroy_key(pid), PSA_SUCCESS);
+    assert_int_equal(psa_cipher_update(&op, buf, 16, out, 64, &n), PSA_ERROR_BAD_STATE);
+    assert_int_equal(psa_cipher_abort(&op), PSA_SUCCESS);
 }
 
 static void test_cipher_errors(void **state)

@@ -104,6 +104,15 @@ static void test_import_rejects(void **state)
     assert_int_equal(psa_import_key(&a, k16, 16, &id), PSA_ERROR_INVALID_ARGUMENT);
     psa_set_key_type(&a, PSA_KEY_TYPE_DES);
     assert_int_equal(psa_import_key(&a, k16, 12, &id), PSA_ERROR_INVALID_ARGUMENT);
+    /* Usage flags the API does not define. */
+    psa_set_key_type(&a, PSA_KEY_TYPE_AES);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_ENCRYPT | 0x00100000);
+    assert_int_equal(psa_import_key(&a, k16, 16, &id), PSA_ERROR_INVALID_ARGUMENT);
+    /* A public key cannot be generated. */
+    psa_set_key_usage_flags(&a, 0);
+    psa_set_key_type(&a, PSA_KEY_TYPE_ECC_PUBLIC_KEY(PSA_ECC_FAMILY_SECP_R1));
+    psa_set_key_bits(&a, 256);
+    assert_int_equal(psa_generate_key(&a, &id), PSA_ERROR_INVALID_ARGUMENT);
 }
 
 static void test_lifetime_and_id_rules(void **state)

@@ -174,11 +174,17 @@ static void test_mac_state_machine(void **state)
     assert_int_equal(psa_mac_sign_setup(&op, id, PSA_ALG_CMAC), PSA_SUCCESS);
     assert_int_equal(psa_mac_sign_finish(&op, out, 8, &n), PSA_ERROR_BUFFER_TOO_SMALL);
     assert_int_equal(psa_mac_sign_finish(&op, out, 64, &n), PSA_ERROR_BAD_STATE);
-    /* Destroying the key does not disturb a running operation's result. */
+    /* Destroying the key makes the operations using it fail. */
+    psa_mac_operation_t other = PSA_MAC_OPERATION_INIT;
+    psa_key_id_t id2 = import_key(PSA_KEY_TYPE_AES, SIGN_VERIFY, PSA_ALG_CMAC, key, key_len);
     assert_int_equal(psa_mac_sign_setup(&op, id, PSA_ALG_CMAC), PSA_SUCCESS);
+    assert_int_equal(psa_mac_sign_setup(&other, id2, PSA_ALG_CMAC), PSA_SUCCESS);
     assert_int_equal(psa_destroy_key(id), PSA_SUCCESS);
-    assert_int_equal(psa_mac_sign_finish(&op, out, 64, &n), PSA_SUCCESS);
-    assert_int_equal(n, 16);
+    assert_int_equal(psa_mac_update(&op, key, 1), PSA_ERROR_BAD_STATE);
+    assert_int_equal(psa_mac_sign_finish(&op, out, 64, &n), PSA_ERROR_BAD_STATE);
+    assert_int_equal(psa_mac_abort(&op), PSA_SUCCESS);
+    /* ... and only those. */
+    assert_int_equal(psa_mac_sign_finish(&other, out, 64, &n), PSA_SUCCESS);
     HEX(want, "bb1d6929e95937287fa37d129b756746");
     assert_int_equal(want_len, 16);
     assert_memory_equal(out, want, 16);
