@@ -238,20 +238,19 @@ psa_status_t ward_crypto_hash_clone(const struct ward_crypto_caller *caller,
     return st;
 }
 
-/* No exportable hash state in OpenSSL 3's provider API (docs/crypto.md). */
+/* No exportable hash state in OpenSSL 3's provider API (docs/crypto.md):
+ * suspend and resume check the operation's state, then refuse. Suspend's
+ * refusal ends the operation, as any error on an active operation does. */
 psa_status_t ward_crypto_hash_suspend(const struct ward_crypto_caller *caller,
                                       uint32_t *operation, uint8_t *hash_state,
                                       size_t hash_state_size, size_t *hash_state_length)
 {
-    (void)caller;
-    (void)operation;
     (void)hash_state;
     (void)hash_state_size;
-    psa_status_t st = core_enter();
-    if (st != PSA_SUCCESS) {
-        return st;
-    }
     *hash_state_length = 0;
+    OP_ENTER(OP_HASH, struct hash_op, o);
+    (void)o;
+    op_release(operation);
     core_leave();
     return PSA_ERROR_NOT_SUPPORTED;
 }
@@ -260,16 +259,16 @@ psa_status_t ward_crypto_hash_resume(const struct ward_crypto_caller *caller,
                                      uint32_t *operation, const uint8_t *hash_state,
                                      size_t hash_state_length)
 {
-    (void)caller;
-    (void)operation;
     (void)hash_state;
     (void)hash_state_length;
     psa_status_t st = core_enter();
     if (st != PSA_SUCCESS) {
         return st;
     }
+    st = *operation != 0 ? PSA_ERROR_BAD_STATE : PSA_ERROR_NOT_SUPPORTED;
+    (void)caller;
     core_leave();
-    return PSA_ERROR_NOT_SUPPORTED;
+    return st;
 }
 
 /* ---- MAC ------------------------------------------------------------------ */

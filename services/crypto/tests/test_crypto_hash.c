@@ -115,9 +115,12 @@ static void test_hash_state_machine(void **state)
     stale = op;
     assert_int_equal(psa_hash_abort(&op), PSA_SUCCESS);
     assert_int_equal(psa_hash_update(&stale, out, 1), PSA_ERROR_BAD_STATE);
-    /* Suspend and resume are not built. */
+    /* Suspend and resume are not built (after their state checks). */
+    assert_int_equal(psa_hash_suspend(&op, out, sizeof out, &n), PSA_ERROR_BAD_STATE);
     assert_int_equal(psa_hash_setup(&op, PSA_ALG_SHA_256), PSA_SUCCESS);
+    assert_int_equal(psa_hash_resume(&op, out, 8), PSA_ERROR_BAD_STATE);
     assert_int_equal(psa_hash_suspend(&op, out, sizeof out, &n), PSA_ERROR_NOT_SUPPORTED);
+    assert_int_equal(psa_hash_update(&op, out, 1), PSA_ERROR_BAD_STATE);
     assert_int_equal(psa_hash_abort(&op), PSA_SUCCESS);
     assert_int_equal(psa_hash_resume(&op, out, 8), PSA_ERROR_NOT_SUPPORTED);
 }
