@@ -3,6 +3,7 @@
  *  - AES ECB/CBC/CTR/CFB128/OFB: NIST SP 800-38A Appendix F (F.1.1, F.1.5,
  *    F.2.1, F.2.3, F.3.13, F.4.1, F.5.1);
  *  - ARIA-128: RFC 5794 Appendix A.1; Camellia-128: RFC 3713 Appendix A;
+ *    SM4: GB/T 32907-2016 Appendix A example 1 (draft-ribose-cfrg-sm4 A.1);
  *  - 3DES (three keys): NIST SP 800-67 Rev. 1 Appendix B example;
  *  - AES-XTS: IEEE P1619/D16 Annex B vector 2;
  *  - CCM*-no-tag: the payload ciphertext of RFC 3610 packet vector #1
@@ -53,6 +54,8 @@ static const struct cipher_vector cipher_vectors[] = {
      "00112233445566778899aabbccddeeff", "d718fbd6ab644c739da95f3be6451778"},
     {PSA_ALG_ECB_NO_PADDING, PSA_KEY_TYPE_CAMELLIA, "0123456789abcdeffedcba9876543210", "",
      "0123456789abcdeffedcba9876543210", "67673138549669730857065648eabe43"},
+    {PSA_ALG_ECB_NO_PADDING, PSA_KEY_TYPE_SM4, "0123456789abcdeffedcba9876543210", "",
+     "0123456789abcdeffedcba9876543210", "681edf34d206965e86b3e94f536e4246"},
     {PSA_ALG_ECB_NO_PADDING, PSA_KEY_TYPE_DES,
      "0123456789abcdef23456789abcdef01456789abcdef0123", "",
      "5468652071756663" "6b2062726f776e20" "666f78206a756d70",
