@@ -5,6 +5,10 @@
  * ward-client); the declarations and the ABI are the same for all of them.
  * Which algorithms are supported is listed in docs/crypto.md; everything
  * else returns PSA_ERROR_NOT_SUPPORTED.
+ *
+ * Each function's contract (what it checks, what it returns, who owns each
+ * buffer) is the PSA Certified Crypto API 1.2 specification's; the choices
+ * the specification leaves to implementations are in docs/crypto.md.
  */
 #ifndef PSA_CRYPTO_H
 #define PSA_CRYPTO_H

@@ -84,6 +84,9 @@ void ward_crypto_file_store_close(struct ward_crypto_storage *st);
 }
 #endif
 
-#include "ward_crypto_api.h" /* generated: one ward_crypto_* per psa_* */
+/* Generated from crypto_api.def: one ward_crypto_X per stateful psa_X, with
+ * the same contract as psa_X acting for `caller`, and each operation object
+ * replaced by a pointer to its uint32_t handle. */
+#include "ward_crypto_api.h"
 
 #endif /* WARD_CRYPTO_H */
