@@ -403,6 +403,38 @@ static void test_unusable_key_directory(void **state)
     assert_int_equal(psa_import_key(&a, k16, 16, &id), PSA_SUCCESS);
 }
 
+static void test_limits(void **state)
+{
+    /* 256 volatile keys and 1024 operations, all callers together; beyond
+     * that INSUFFICIENT_MEMORY, and freeing one makes room again. */
+    (void)state;
+    static psa_key_id_t ids[WARD_CRYPTO_KEY_SLOTS];
+    static psa_hash_operation_t ops[WARD_CRYPTO_OPS_MAX];
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_key_id_t extra;
+    psa_set_key_type(&a, PSA_KEY_TYPE_RAW_DATA);
+    for (size_t i = 0; i < WARD_CRYPTO_KEY_SLOTS; i++) {
+        assert_int_equal(psa_import_key(&a, k16, 16, &ids[i]), PSA_SUCCESS);
+    }
+    assert_int_equal(psa_import_key(&a, k16, 16, &extra), PSA_ERROR_INSUFFICIENT_MEMORY);
+    assert_int_equal(psa_destroy_key(ids[100]), PSA_SUCCESS);
+    assert_int_equal(psa_import_key(&a, k16, 16, &extra), PSA_SUCCESS);
+    assert_int_not_equal(extra, ids[100]); /* a new generation, not the old id */
+    for (size_t i = 0; i < WARD_CRYPTO_OPS_MAX; i++) {
+        ops[i] = psa_hash_operation_init();
+        assert_int_equal(psa_hash_setup(&ops[i], PSA_ALG_SHA_256), PSA_SUCCESS);
+    }
+    psa_hash_operation_t more = PSA_HASH_OPERATION_INIT;
+    assert_int_equal(psa_hash_setup(&more, PSA_ALG_SHA_256), PSA_ERROR_INSUFFICIENT_MEMORY);
+    assert_int_equal(more.handle, 0);
+    assert_int_equal(psa_hash_abort(&ops[7]), PSA_SUCCESS);
+    assert_int_equal(psa_hash_setup(&more, PSA_ALG_SHA_256), PSA_SUCCESS);
+    assert_int_equal(psa_hash_abort(&more), PSA_SUCCESS);
+    for (size_t i = 0; i < WARD_CRYPTO_OPS_MAX; i++) {
+        assert_int_equal(psa_hash_abort(&ops[i]), PSA_SUCCESS);
+    }
+}
+
 static void test_mem_store(void **state)
 {
     (void)state;
@@ -454,6 +486,7 @@ int main(void)
         CRYPTO_TEST(test_owner_and_session_isolation),
         CRYPTO_TEST(test_file_store_refuses_open_dir),
         CRYPTO_TEST(test_unusable_key_directory),
+        CRYPTO_TEST(test_limits),
         CRYPTO_TEST(test_mem_store),
         CRYPTO_TEST(test_unsupported_families),
     };
