@@ -76,6 +76,10 @@ psa_status_t wbe_cipher_update(struct wbe_cipher *c, const uint8_t *in, size_t n
 psa_status_t wbe_cipher_finish(struct wbe_cipher *c, uint8_t *out, size_t *out_len);
 void wbe_cipher_free(struct wbe_cipher *c);
 
+/* HChaCha20 (draft-irtf-cfrg-xchacha section 2.2): the 32-byte subkey of
+ * XChaCha20 from a 32-byte key and the first 16 bytes of its nonce. */
+psa_status_t wbe_hchacha20(const uint8_t key[32], const uint8_t in[16], uint8_t out[32]);
+
 /* AEAD with a streaming primitive: GCM (16-byte block ciphers) and
  * ChaCha20-Poly1305. CCM is built by the core on wbe_cipher. */
 enum wbe_aead_kind { WBE_AEAD_GCM, WBE_AEAD_CHACHA20_POLY1305 };

@@ -34,7 +34,8 @@ struct aead_op {
     bool lengths_set;
     bool body_started;
     size_t ad_expected, pt_expected, ad_seen, pt_seen;
-    struct wbe_aead *a;      /* GCM, ChaCha20-Poly1305 */
+    struct wbe_aead *a;      /* GCM, ChaCha20-Poly1305 (XChaCha20: keyed at the nonce) */
+    uint8_t xkey[32];        /* XChaCha20-Poly1305 only: the key, until the nonce */
     bool a_borrowed;         /* the key slot's cached context */
     struct ccm_state *ccm;
 };
@@ -43,6 +44,7 @@ struct aead_op {
  * (the CCM state, which does, is wiped here). */
 static void aead_op_clear(struct aead_op *o)
 {
+    wbe_cleanse(o->xkey, sizeof o->xkey);
     if (o->a != NULL && !o->a_borrowed) {
         wbe_aead_free(o->a);
     }
@@ -112,8 +114,20 @@ static psa_status_t aead_init(struct key_slot *k, psa_algorithm_t alg, bool encr
         o->default_nonce_len = 12;
         break;
     case PSA_ALG_XCHACHA20_POLY1305:
-        return type == PSA_KEY_TYPE_XCHACHA20 ? PSA_ERROR_NOT_SUPPORTED
-                                              : PSA_ERROR_INVALID_ARGUMENT;
+        if (type != PSA_KEY_TYPE_XCHACHA20) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        if (o->tag_len != 16) {
+            return PSA_ERROR_NOT_SUPPORTED; /* shortened Poly1305 tags are not built */
+        }
+        if (!wbe_aead_supported(PSA_KEY_TYPE_CHACHA20, 256, WBE_AEAD_CHACHA20_POLY1305)) {
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        /* The context is keyed with HChaCha20(K, nonce) when the nonce is
+         * known; no cache (the key changes with every nonce). */
+        o->default_nonce_len = 24;
+        memcpy(o->xkey, k->material, sizeof o->xkey);
+        return PSA_SUCCESS;
     default:
         return PSA_ERROR_NOT_SUPPORTED;
     }
@@ -285,6 +299,30 @@ static psa_status_t step_set_nonce(struct aead_op *o, const uint8_t *nonce, size
         o->nonce_set = true;
         return PSA_SUCCESS;
     }
+    if (o->base == PSA_ALG_XCHACHA20_POLY1305) {
+        /* XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha 2.3):
+         * ChaCha20-Poly1305 under HChaCha20(K, N[0..16)) with the nonce
+         * 0^4 || N[16..24). */
+        uint8_t sub[32], n12[12];
+        if (len != 24) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        psa_status_t st = wbe_hchacha20(o->xkey, nonce, sub);
+        wbe_cleanse(o->xkey, sizeof o->xkey);
+        if (st == PSA_SUCCESS) {
+            st = wbe_aead_new(WBE_AEAD_CHACHA20_POLY1305, PSA_KEY_TYPE_CHACHA20, sub, 32, &o->a);
+        }
+        wbe_cleanse(sub, sizeof sub);
+        memset(n12, 0, 4);
+        memcpy(n12 + 4, nonce + 16, 8);
+        if (st == PSA_SUCCESS) {
+            st = wbe_aead_start(o->a, o->encrypt, n12, sizeof n12);
+        }
+        if (st == PSA_SUCCESS) {
+            o->nonce_set = true;
+        }
+        return st;
+    }
     if (o->base == PSA_ALG_CHACHA20_POLY1305 && len == 8) {
         return PSA_ERROR_NOT_SUPPORTED; /* the original variant is optional */
     }
@@ -364,8 +402,10 @@ static psa_status_t step_update(struct aead_op *o, const uint8_t *in, size_t n, 
     /* Message limits: GCM 2^36 - 32 bytes (SP 800-38D), ChaCha20-Poly1305
      * 2^38 - 64 (RFC 8439); CCM's is checked against its length field. */
     uint64_t max = o->base == PSA_ALG_GCM ? ((uint64_t)1 << 36) - 32
-                   : o->base == PSA_ALG_CHACHA20_POLY1305 ? ((uint64_t)1 << 38) - 64
-                                                          : UINT64_MAX;
+                   : o->base == PSA_ALG_CHACHA20_POLY1305 ||
+                           o->base == PSA_ALG_XCHACHA20_POLY1305
+                       ? ((uint64_t)1 << 38) - 64
+                       : UINT64_MAX;
     if ((uint64_t)o->pt_seen > max || (uint64_t)n > max - o->pt_seen) {
         return PSA_ERROR_INVALID_ARGUMENT;
     }
@@ -743,7 +783,7 @@ static psa_status_t step_set_nonce_checked(struct aead_op *o, const uint8_t *non
 static psa_status_t step_generate_nonce(struct aead_op *o, uint8_t *nonce, size_t size,
                                         size_t *len)
 {
-    uint8_t buf[16];
+    uint8_t buf[PSA_AEAD_NONCE_MAX_SIZE];
     size_t want = o->default_nonce_len;
     *len = 0;
     if (!o->encrypt || o->nonce_set || (o->base == PSA_ALG_CCM && !o->lengths_set)) {

@@ -19,6 +19,7 @@ struct cipher_params {
     bool block_aligned; /* ECB and CBC without padding */
     size_t iv_len;      /* what the application supplies */
     size_t bs;          /* block length (1 for stream modes) */
+    bool xchacha;       /* XChaCha20: the cipher is keyed when the IV is set */
 };
 
 /* Validate alg for the key: INVALID_ARGUMENT (not a cipher, wildcard),
@@ -76,17 +77,15 @@ static psa_status_t cipher_resolve(const struct key_slot *k, psa_algorithm_t alg
         p->iv_len = CCM_STAR_NONCE_LEN;
         break;
     case PSA_ALG_STREAM_CIPHER:
-        if (type == PSA_KEY_TYPE_XCHACHA20) {
-            return PSA_ERROR_NOT_SUPPORTED;
-        }
-        if (type != PSA_KEY_TYPE_CHACHA20) {
-            return PSA_ERROR_INVALID_ARGUMENT;
+        if (type != PSA_KEY_TYPE_CHACHA20 && type != PSA_KEY_TYPE_XCHACHA20) {
+            return PSA_ERROR_INVALID_ARGUMENT; /* ARC4 keys cannot exist here */
         }
         p->mode = WBE_MODE_STREAM;
         p->bs = 1;
-        p->iv_len = 12;
-        return wbe_cipher_supported(type, k->attr.bits, p->mode) ? PSA_SUCCESS
-                                                                 : PSA_ERROR_NOT_SUPPORTED;
+        p->iv_len = type == PSA_KEY_TYPE_XCHACHA20 ? 24 : 12;
+        p->xchacha = type == PSA_KEY_TYPE_XCHACHA20;
+        return wbe_cipher_supported(PSA_KEY_TYPE_CHACHA20, 256, p->mode)
+                   ? PSA_SUCCESS : PSA_ERROR_NOT_SUPPORTED;
     default:
         return PSA_ERROR_NOT_SUPPORTED;
     }
@@ -106,12 +105,43 @@ static psa_status_t cipher_resolve(const struct key_slot *k, psa_algorithm_t alg
 /* The IV the backend wants for the IV the application gave (the
  * specification's forms for each algorithm), and how many bytes may then be
  * processed before the counter would wrap into the nonce. */
-static psa_status_t cipher_start(struct wbe_cipher *c, psa_algorithm_t alg,
-                                 const struct cipher_params *p, const uint8_t *iv,
-                                 size_t iv_len, uint64_t *limit)
+static psa_status_t cipher_start(struct wbe_cipher **cp, psa_algorithm_t alg,
+                                 const struct cipher_params *p, const uint8_t *key,
+                                 const uint8_t *iv, size_t iv_len, uint64_t *limit)
 {
     uint8_t full[16];
+    struct wbe_cipher *c = *cp;
     *limit = UINT64_MAX;
+    if (p->xchacha) {
+        /* XChaCha20: subkey = HChaCha20(K, nonce[0..16)); then ChaCha20
+         * with a 64-bit block counter (OpenSSL carries the 32-bit counter
+         * into the next word) and nonce[16..24). A 24-byte IV is the nonce
+         * with counter 0; a 32-byte IV is an 8-byte little-endian counter
+         * then the nonce. */
+        uint8_t sub[32];
+        const uint8_t *n;
+        if (iv_len == 24) {
+            memset(full, 0, 8);
+            n = iv;
+        } else if (iv_len == 32) {
+            memcpy(full, iv, 8);
+            n = iv + 8;
+        } else {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        memcpy(full + 8, n + 16, 8);
+        psa_status_t st = wbe_hchacha20(key, n, sub);
+        if (st == PSA_SUCCESS) {
+            wbe_cipher_free(c);
+            *cp = NULL;
+            st = wbe_cipher_new(PSA_KEY_TYPE_CHACHA20, sub, 32, WBE_MODE_STREAM, true, false, cp);
+        }
+        wbe_cleanse(sub, sizeof sub);
+        if (st == PSA_SUCCESS) {
+            st = wbe_cipher_set_iv(*cp, full, 16);
+        }
+        return st;
+    }
     if (alg == PSA_ALG_STREAM_CIPHER) {
         /* ChaCha20 (RFC 8439): 32-bit little-endian block counter, then the
          * 96-bit nonce. A 12-byte IV is the nonce with counter 0; a 16-byte
@@ -187,7 +217,7 @@ static psa_status_t cipher_oneshot(const struct ward_crypto_caller *caller, psa_
     struct key_slot *k;
     struct cipher_params p;
     struct wbe_cipher *c = NULL;
-    uint8_t iv[16];
+    uint8_t iv[PSA_CIPHER_IV_MAX_SIZE];
     uint8_t *tmp = NULL;
     psa_status_t st = core_enter();
     if (st != PSA_SUCCESS) {
@@ -223,9 +253,11 @@ static psa_status_t cipher_oneshot(const struct ward_crypto_caller *caller, psa_
         st = PSA_ERROR_BUFFER_TOO_SMALL;
         goto out;
     }
-    st = wbe_cipher_new(k->attr.type, k->material, k->len, p.mode, encrypt, p.pkcs7, &c);
-    if (st != PSA_SUCCESS) {
-        goto out;
+    if (!p.xchacha) { /* XChaCha20 is keyed from the IV in cipher_start */
+        st = wbe_cipher_new(k->attr.type, k->material, k->len, p.mode, encrypt, p.pkcs7, &c);
+        if (st != PSA_SUCCESS) {
+            goto out;
+        }
     }
     const uint8_t *ivp = input;
     if (encrypt) {
@@ -234,7 +266,7 @@ static psa_status_t cipher_oneshot(const struct ward_crypto_caller *caller, psa_
     }
     uint64_t limit = 0;
     if (st == PSA_SUCCESS) {
-        st = cipher_start(c, alg, &p, ivp, p.iv_len, &limit);
+        st = cipher_start(&c, alg, &p, k->material, ivp, p.iv_len, &limit);
     }
     if (st == PSA_SUCCESS && data_len > limit) {
         st = PSA_ERROR_INVALID_ARGUMENT; /* longer than the counter allows */
@@ -321,12 +353,14 @@ struct cipher_op {
     size_t pending; /* bytes taken in but not yet output */
     uint64_t total; /* bytes processed */
     uint64_t limit; /* bytes the IV's counter allows */
+    uint8_t xkey[32]; /* XChaCha20 only: the key, until the IV is set */
 };
 
 static void cipher_op_free(void *p)
 {
     struct cipher_op *o = p;
     wbe_cipher_free(o->c);
+    wbe_cleanse(o->xkey, sizeof o->xkey);
     free(o);
 }
 
@@ -360,7 +394,9 @@ static psa_status_t cipher_setup(const struct ward_crypto_caller *caller, uint32
         if (st == PSA_SUCCESS && o->p.mode == WBE_MODE_XTS) {
             st = PSA_ERROR_NOT_SUPPORTED; /* XTS is single-part only (docs/crypto.md) */
         }
-        if (st == PSA_SUCCESS) {
+        if (st == PSA_SUCCESS && o->p.xchacha) {
+            memcpy(o->xkey, k->material, sizeof o->xkey);
+        } else if (st == PSA_SUCCESS) {
             st = wbe_cipher_new(k->attr.type, k->material, k->len, o->p.mode, encrypt,
                                 o->p.pkcs7, &o->c);
         }
@@ -395,7 +431,7 @@ psa_status_t ward_crypto_cipher_generate_iv(const struct ward_crypto_caller *cal
                                             uint32_t *operation, uint8_t *iv,
                                             size_t iv_size, size_t *iv_length)
 {
-    uint8_t buf[16];
+    uint8_t buf[PSA_CIPHER_IV_MAX_SIZE];
     *iv_length = 0;
     OP_ENTER(OP_CIPHER, struct cipher_op, o);
     if (!o->encrypt || o->iv_set) {
@@ -405,7 +441,8 @@ psa_status_t ward_crypto_cipher_generate_iv(const struct ward_crypto_caller *cal
     } else {
         st = wbe_random(buf, o->p.iv_len);
         if (st == PSA_SUCCESS) {
-            st = cipher_start(o->c, o->alg, &o->p, buf, o->p.iv_len, &o->limit);
+            st = cipher_start(&o->c, o->alg, &o->p, o->xkey, buf, o->p.iv_len, &o->limit);
+            wbe_cleanse(o->xkey, sizeof o->xkey);
         }
         if (st == PSA_SUCCESS) {
             memcpy(iv, buf, o->p.iv_len);
@@ -428,7 +465,8 @@ psa_status_t ward_crypto_cipher_set_iv(const struct ward_crypto_caller *caller,
     if (o->iv_set) {
         st = PSA_ERROR_BAD_STATE;
     } else {
-        st = cipher_start(o->c, o->alg, &o->p, iv, iv_length, &o->limit);
+        st = cipher_start(&o->c, o->alg, &o->p, o->xkey, iv, iv_length, &o->limit);
+        wbe_cleanse(o->xkey, sizeof o->xkey);
         if (st == PSA_SUCCESS) {
             o->iv_set = true;
         }

@@ -311,9 +311,24 @@ static void test_aead_policy_and_arguments(void **state)
                                               PSA_ALG_CHACHA20_POLY1305, 8),
                                       nonce, 12, NULL, 0, buf, 4, buf, 64, &n),
                      PSA_ERROR_NOT_SUPPORTED);
-    psa_key_id_t x = import_key(PSA_KEY_TYPE_XCHACHA20, ENC_DEC, PSA_ALG_XCHACHA20_POLY1305, key, 32);
-    assert_int_equal(psa_aead_encrypt(x, PSA_ALG_XCHACHA20_POLY1305, nonce, 24, NULL, 0, buf, 4,
-                                      buf, 64, &n), PSA_ERROR_NOT_SUPPORTED);
+    uint8_t n24[24] = {0};
+    psa_key_id_t x = import_key(PSA_KEY_TYPE_XCHACHA20, ENC_DEC,
+                                PSA_ALG_AEAD_WITH_AT_LEAST_THIS_LENGTH_TAG(
+                                    PSA_ALG_XCHACHA20_POLY1305, 8), key, 32);
+    assert_int_equal(psa_aead_encrypt(x, PSA_ALG_XCHACHA20_POLY1305, n24, 12, NULL, 0, buf, 4,
+                                      buf, 64, &n), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_aead_encrypt(x, PSA_ALG_AEAD_WITH_SHORTENED_TAG(
+                                             PSA_ALG_XCHACHA20_POLY1305, 8),
+                                      n24, 24, NULL, 0, buf, 4, buf, 64, &n),
+                     PSA_ERROR_NOT_SUPPORTED);
+    assert_int_equal(psa_aead_encrypt(cp, PSA_ALG_XCHACHA20_POLY1305, n24, 24, NULL, 0, buf, 4,
+                                      buf, 64, &n), PSA_ERROR_NOT_PERMITTED);
+    psa_aead_operation_t op = PSA_AEAD_OPERATION_INIT;
+    uint8_t gn[32];
+    assert_int_equal(psa_aead_encrypt_setup(&op, x, PSA_ALG_XCHACHA20_POLY1305), PSA_SUCCESS);
+    assert_int_equal(psa_aead_generate_nonce(&op, gn, sizeof gn, &n), PSA_SUCCESS);
+    assert_int_equal(n, 24);
+    assert_int_equal(psa_aead_abort(&op), PSA_SUCCESS);
     psa_key_id_t cam = import_key(PSA_KEY_TYPE_CAMELLIA, ENC_DEC, PSA_ALG_GCM, key, 16);
     assert_int_equal(psa_aead_encrypt(cam, PSA_ALG_GCM, nonce, 12, NULL, 0, buf, 4, buf, 64, &n),
                      PSA_ERROR_NOT_SUPPORTED);

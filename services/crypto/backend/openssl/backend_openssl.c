@@ -525,6 +525,46 @@ void wbe_cipher_free(struct wbe_cipher *c)
     }
 }
 
+psa_status_t wbe_hchacha20(const uint8_t key[32], const uint8_t in[16], uint8_t out[32])
+{
+    /* One ChaCha20 block with IV = in (its counter word and three nonce
+     * words are HChaCha20's four input words) is rounds(state) + state;
+     * subtracting the known words 0-3 (constants) and 12-15 (the input)
+     * leaves HChaCha20's output words. */
+    static const uint32_t sigma[4] = {0x61707865u, 0x3320646eu, 0x79622d32u, 0x6b206574u};
+    static const uint8_t zero[64];
+    uint8_t ks[64];
+    int l = 0;
+    EVP_CIPHER *c = g_ciphers[0][S_256][WBE_MODE_STREAM];
+    if (c == NULL) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    if (ctx == NULL || EVP_EncryptInit_ex2(ctx, c, key, in, NULL) != 1 ||
+        EVP_EncryptUpdate(ctx, ks, &l, zero, sizeof zero) != 1 || l != 64) {
+        EVP_CIPHER_CTX_free(ctx);
+        ERR_clear_error();
+        return PSA_ERROR_CORRUPTION_DETECTED;
+    }
+    EVP_CIPHER_CTX_free(ctx);
+    for (int i = 0; i < 4; i++) {
+        uint32_t w0 = (uint32_t)ks[4 * i] | (uint32_t)ks[4 * i + 1] << 8 |
+                      (uint32_t)ks[4 * i + 2] << 16 | (uint32_t)ks[4 * i + 3] << 24;
+        uint32_t w12 = (uint32_t)ks[48 + 4 * i] | (uint32_t)ks[48 + 4 * i + 1] << 8 |
+                       (uint32_t)ks[48 + 4 * i + 2] << 16 | (uint32_t)ks[48 + 4 * i + 3] << 24;
+        uint32_t n = (uint32_t)in[4 * i] | (uint32_t)in[4 * i + 1] << 8 |
+                     (uint32_t)in[4 * i + 2] << 16 | (uint32_t)in[4 * i + 3] << 24;
+        w0 -= sigma[i];
+        w12 -= n;
+        for (int b = 0; b < 4; b++) {
+            out[4 * i + b] = (uint8_t)(w0 >> (8 * b));
+            out[16 + 4 * i + b] = (uint8_t)(w12 >> (8 * b));
+        }
+    }
+    OPENSSL_cleanse(ks, sizeof ks);
+    return PSA_SUCCESS;
+}
+
 /* ---- AEAD ------------------------------------------------------------------ */
 
 struct wbe_aead {

@@ -4,8 +4,10 @@
  *    revised submission to NIST, Appendix B test cases 2, 4 and 16;
  *  - CCM: NIST SP 800-38C Appendix C examples 1 and 2 (4 and 6-byte tags)
  *    and RFC 3610 section 8 packet vector #1 (8-byte tag);
- *  - ChaCha20-Poly1305: RFC 8439 section 2.8.2.
- * Each was also checked against OpenSSL's one-shot EVP interface.
+ *  - ChaCha20-Poly1305: RFC 8439 section 2.8.2;
+ *  - XChaCha20-Poly1305: draft-irtf-cfrg-xchacha-03 Appendix A.3.1.
+ * Each was also checked against OpenSSL's one-shot EVP interface (the
+ * XChaCha20 one against an independent Python implementation).
  */
 struct aead_vector {
     psa_algorithm_t alg;
@@ -64,6 +66,17 @@ static const struct aead_vector aead_vectors[] = {
      "3dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36"
      "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
      "3ff4def08e4b7a9de576d26586cec64b6116" "1ae10b594f09e26a7e902ecbd0600691"},
+    {PSA_ALG_XCHACHA20_POLY1305, PSA_KEY_TYPE_XCHACHA20,
+     "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f",
+     "404142434445464748494a4b4c4d4e4f5051525354555657", "50515253c0c1c2c3c4c5c6c7",
+     "4c616469657320616e642047656e746c656d656e206f662074686520636c6173"
+     "73206f66202739393a204966204920636f756c64206f6666657220796f75206f"
+     "6e6c79206f6e652074697020666f7220746865206675747572652c2073756e73"
+     "637265656e20776f756c642062652069742e",
+     "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb"
+     "731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b452"
+     "2f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff9"
+     "21f9664c97637da9768812f615c68b13b52e" "c0875924c1c7987947deafd8780acf49"},
 };
 
 /* CCM with 65536 bytes of AAD (the 6-byte AAD length encoding): key
