@@ -323,6 +323,53 @@ static void test_copy_policy(void **state)
     assert_memory_equal(out, k16, 16);
 }
 
+static void test_copy_policy_wildcards(void **state)
+{
+    /* Intersections the copy rules define, for each wildcard kind. */
+    (void)state;
+    struct {
+        psa_algorithm_t src, req, want; /* want 0xffffffff: INVALID_ARGUMENT */
+    } cases[] = {
+        {PSA_ALG_ECDSA(PSA_ALG_ANY_HASH), PSA_ALG_ECDSA(PSA_ALG_SHA_256),
+         PSA_ALG_ECDSA(PSA_ALG_SHA_256)},
+        {PSA_ALG_RSA_PSS(PSA_ALG_SHA_384), PSA_ALG_RSA_PSS(PSA_ALG_ANY_HASH),
+         PSA_ALG_RSA_PSS(PSA_ALG_SHA_384)},
+        {PSA_ALG_ECDSA(PSA_ALG_ANY_HASH), PSA_ALG_DETERMINISTIC_ECDSA(PSA_ALG_SHA_256),
+         0xffffffffu},
+        {PSA_ALG_AEAD_WITH_AT_LEAST_THIS_LENGTH_TAG(PSA_ALG_GCM, 8), PSA_ALG_GCM, PSA_ALG_GCM},
+        {PSA_ALG_AEAD_WITH_AT_LEAST_THIS_LENGTH_TAG(PSA_ALG_GCM, 8),
+         PSA_ALG_AEAD_WITH_AT_LEAST_THIS_LENGTH_TAG(PSA_ALG_GCM, 12),
+         PSA_ALG_AEAD_WITH_AT_LEAST_THIS_LENGTH_TAG(PSA_ALG_GCM, 12)},
+        {PSA_ALG_AEAD_WITH_AT_LEAST_THIS_LENGTH_TAG(PSA_ALG_GCM, 12),
+         PSA_ALG_AEAD_WITH_SHORTENED_TAG(PSA_ALG_GCM, 8), 0xffffffffu},
+        {PSA_ALG_AEAD_WITH_AT_LEAST_THIS_LENGTH_TAG(PSA_ALG_GCM, 8), PSA_ALG_CCM, 0xffffffffu},
+        {PSA_ALG_CCM_STAR_ANY_TAG, PSA_ALG_CCM_STAR_NO_TAG, PSA_ALG_CCM_STAR_NO_TAG},
+        {PSA_ALG_CCM_STAR_ANY_TAG, PSA_ALG_AEAD_WITH_SHORTENED_TAG(PSA_ALG_CCM, 8),
+         PSA_ALG_AEAD_WITH_SHORTENED_TAG(PSA_ALG_CCM, 8)},
+        {PSA_ALG_CCM_STAR_ANY_TAG, PSA_ALG_AEAD_WITH_SHORTENED_TAG(PSA_ALG_CCM, 6), 0xffffffffu},
+        {PSA_ALG_CMAC, PSA_ALG_NONE, PSA_ALG_NONE},
+        {PSA_ALG_NONE, PSA_ALG_CMAC, PSA_ALG_NONE},
+        {PSA_ALG_CTR, PSA_ALG_CFB, 0xffffffffu},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+        psa_key_id_t src = import_key(PSA_KEY_TYPE_AES, PSA_KEY_USAGE_COPY, cases[i].src, k16, 16);
+        psa_key_id_t dst = 0;
+        psa_set_key_algorithm(&a, cases[i].req);
+        psa_status_t st = psa_copy_key(src, &a, &dst);
+        if (cases[i].want == 0xffffffffu) {
+            assert_int_equal(st, PSA_ERROR_INVALID_ARGUMENT);
+            assert_int_equal(dst, 0);
+        } else {
+            assert_int_equal(st, PSA_SUCCESS);
+            assert_int_equal(psa_get_key_attributes(dst, &a), PSA_SUCCESS);
+            assert_int_equal(psa_get_key_algorithm(&a), cases[i].want);
+            assert_int_equal(psa_destroy_key(dst), PSA_SUCCESS);
+        }
+        assert_int_equal(psa_destroy_key(src), PSA_SUCCESS);
+    }
+}
+
 static void test_owner_and_session_isolation(void **state)
 {
     (void)state;
@@ -483,6 +530,7 @@ int main(void)
         CRYPTO_TEST(test_record_format_refusals),
         CRYPTO_TEST(test_generate),
         CRYPTO_TEST(test_copy_policy),
+        CRYPTO_TEST(test_copy_policy_wildcards),
         CRYPTO_TEST(test_owner_and_session_isolation),
         CRYPTO_TEST(test_file_store_refuses_open_dir),
         CRYPTO_TEST(test_unusable_key_directory),
