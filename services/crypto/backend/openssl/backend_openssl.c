@@ -618,15 +618,15 @@ psa_status_t wbe_aead_new(enum wbe_aead_kind kind, psa_key_type_t type,
 psa_status_t wbe_aead_start(struct wbe_aead *a, bool encrypt, const uint8_t *nonce,
                             size_t nonce_len)
 {
-    OSSL_PARAM params[2];
-    size_t ivlen = nonce_len;
-    params[0] = OSSL_PARAM_construct_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, &ivlen);
-    params[1] = OSSL_PARAM_construct_end();
     a->encrypt = encrypt ? 1 : 0;
     /* The IV length must be set before the IV (the provider applies init
      * parameters after the IV); setting it is costly, so only on change.
      * The key stays. */
     if (nonce_len != a->ivlen) {
+        size_t ivlen = nonce_len;
+        OSSL_PARAM params[2];
+        params[0] = OSSL_PARAM_construct_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, &ivlen);
+        params[1] = OSSL_PARAM_construct_end();
         if (EVP_CipherInit_ex2(a->ctx, NULL, NULL, NULL, a->encrypt, params) != 1) {
             ERR_clear_error();
             return PSA_ERROR_NOT_SUPPORTED;
