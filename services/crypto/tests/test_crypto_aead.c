@@ -368,6 +368,56 @@ static void test_aead_other_block_ciphers(void **state)
     }
 }
 
+static void test_aead_size_macros(void **state)
+{
+    /* Outputs fit the header's size macros, sized exactly by them. */
+    (void)state;
+    static const struct { psa_key_type_t type; psa_algorithm_t alg; } cases[] = {
+        {PSA_KEY_TYPE_AES, PSA_ALG_GCM}, {PSA_KEY_TYPE_AES, PSA_ALG_CCM},
+        {PSA_KEY_TYPE_AES, PSA_ALG_AEAD_WITH_SHORTENED_TAG(PSA_ALG_CCM, 6)},
+        {PSA_KEY_TYPE_ARIA, PSA_ALG_GCM}, {PSA_KEY_TYPE_CHACHA20, PSA_ALG_CHACHA20_POLY1305},
+        {PSA_KEY_TYPE_XCHACHA20, PSA_ALG_XCHACHA20_POLY1305},
+    };
+    uint8_t key[32] = {3}, pt[77] = {4}, ad[9] = {5}, ct[128], out[128], nonce[PSA_AEAD_NONCE_MAX_SIZE];
+    uint8_t tag[PSA_AEAD_TAG_MAX_SIZE];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        psa_key_type_t t = cases[c].type;
+        psa_algorithm_t alg = cases[c].alg;
+        size_t kbytes = t == PSA_KEY_TYPE_CHACHA20 || t == PSA_KEY_TYPE_XCHACHA20 ? 32 : 16;
+        size_t n, l, tl, total = 0;
+        psa_key_id_t id = import_key(t, ENC_DEC, alg, key, kbytes);
+        size_t nl = PSA_AEAD_NONCE_LENGTH(t, alg);
+        assert_true(nl > 0 && nl <= PSA_AEAD_NONCE_MAX_SIZE);
+        assert_int_equal(psa_aead_encrypt(id, alg, nonce, nl, ad, sizeof ad, pt, sizeof pt, ct,
+                                          PSA_AEAD_ENCRYPT_OUTPUT_SIZE(t, alg, sizeof pt), &n),
+                         PSA_SUCCESS);
+        assert_int_equal(n, PSA_AEAD_ENCRYPT_OUTPUT_SIZE(t, alg, sizeof pt));
+        assert_true(n <= PSA_AEAD_ENCRYPT_OUTPUT_MAX_SIZE(sizeof pt));
+        assert_int_equal(psa_aead_decrypt(id, alg, nonce, nl, ad, sizeof ad, ct, n, out,
+                                          PSA_AEAD_DECRYPT_OUTPUT_SIZE(t, alg, n), &l), PSA_SUCCESS);
+        assert_int_equal(l, sizeof pt);
+        psa_aead_operation_t op = PSA_AEAD_OPERATION_INIT;
+        assert_int_equal(psa_aead_encrypt_setup(&op, id, alg), PSA_SUCCESS);
+        assert_int_equal(psa_aead_set_lengths(&op, sizeof ad, sizeof pt), PSA_SUCCESS);
+        assert_int_equal(psa_aead_generate_nonce(&op, nonce, PSA_AEAD_NONCE_LENGTH(t, alg), &l),
+                         PSA_SUCCESS);
+        assert_int_equal(l, nl);
+        assert_int_equal(psa_aead_update_ad(&op, ad, sizeof ad), PSA_SUCCESS);
+        for (size_t off = 0; off < sizeof pt; off += 10) {
+            size_t chunk = sizeof pt - off < 10 ? sizeof pt - off : 10;
+            assert_int_equal(psa_aead_update(&op, pt + off, chunk, ct + total,
+                                             PSA_AEAD_UPDATE_OUTPUT_SIZE(t, alg, chunk), &l),
+                             PSA_SUCCESS);
+            total += l;
+        }
+        assert_int_equal(psa_aead_finish(&op, ct + total, PSA_AEAD_FINISH_OUTPUT_SIZE(t, alg), &l,
+                                         tag, PSA_AEAD_TAG_LENGTH(t, kbytes * 8, alg), &tl),
+                         PSA_SUCCESS);
+        assert_int_equal(tl, PSA_AEAD_TAG_LENGTH(t, kbytes * 8, alg));
+        assert_int_equal(psa_destroy_key(id), PSA_SUCCESS);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +426,7 @@ int main(void)
         CRYPTO_TEST(test_aead_state_machine),
         CRYPTO_TEST(test_aead_policy_and_arguments),
         CRYPTO_TEST(test_aead_other_block_ciphers),
+        CRYPTO_TEST(test_aead_size_macros),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

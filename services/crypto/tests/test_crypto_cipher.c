@@ -126,6 +126,65 @@ static void test_mode_matrix_round_trips(void **state)
     }
 }
 
+static void test_size_macros_bound_outputs(void **state)
+{
+    /* Every output the library produces fits the header's size macros for
+     * that key type and algorithm (what portable applications size their
+     * buffers with), for each supported pair and awkward input sizes. */
+    (void)state;
+    static const struct { psa_key_type_t type; size_t bytes; psa_algorithm_t alg; } cases[] = {
+        {PSA_KEY_TYPE_AES, 16, PSA_ALG_ECB_NO_PADDING}, {PSA_KEY_TYPE_AES, 16, PSA_ALG_CBC_NO_PADDING},
+        {PSA_KEY_TYPE_AES, 16, PSA_ALG_CBC_PKCS7}, {PSA_KEY_TYPE_AES, 16, PSA_ALG_CTR},
+        {PSA_KEY_TYPE_AES, 16, PSA_ALG_CFB}, {PSA_KEY_TYPE_AES, 16, PSA_ALG_OFB},
+        {PSA_KEY_TYPE_AES, 16, PSA_ALG_CCM_STAR_NO_TAG}, {PSA_KEY_TYPE_DES, 24, PSA_ALG_CBC_PKCS7},
+        {PSA_KEY_TYPE_DES, 24, PSA_ALG_ECB_NO_PADDING}, {PSA_KEY_TYPE_CHACHA20, 32, PSA_ALG_STREAM_CIPHER},
+        {PSA_KEY_TYPE_XCHACHA20, 32, PSA_ALG_STREAM_CIPHER},
+    };
+    static const size_t steps[] = {1, 3, 8, 15, 16, 17, 33};
+    uint8_t key[32] = {5}, in[160] = {1}, ct[200], out[200], iv[PSA_CIPHER_IV_MAX_SIZE];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        psa_key_type_t t = cases[c].type;
+        psa_algorithm_t alg = cases[c].alg;
+        size_t bs = PSA_BLOCK_CIPHER_BLOCK_LENGTH(t), total = bs > 1 ? 8 * bs : 50, n, m, l;
+        psa_key_id_t id = import_key(t, ENC_DEC, alg, key, cases[c].bytes);
+        assert_int_equal(psa_cipher_encrypt(id, alg, in, total, ct, sizeof ct, &n), PSA_SUCCESS);
+        assert_true(n <= PSA_CIPHER_ENCRYPT_OUTPUT_SIZE(t, alg, total));
+        assert_true(n <= PSA_CIPHER_ENCRYPT_OUTPUT_MAX_SIZE(total));
+        assert_int_equal(psa_cipher_decrypt(id, alg, ct, n, out, sizeof out, &m), PSA_SUCCESS);
+        assert_true(m <= PSA_CIPHER_DECRYPT_OUTPUT_SIZE(t, alg, n));
+        assert_true(m <= PSA_CIPHER_DECRYPT_OUTPUT_MAX_SIZE(n));
+        size_t iv_len = PSA_CIPHER_IV_LENGTH(t, alg);
+        for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
+            for (int enc = 0; enc < 2; enc++) {
+                psa_cipher_operation_t op = PSA_CIPHER_OPERATION_INIT;
+                const uint8_t *src = enc ? in : ct + iv_len;
+                size_t len = enc ? total : n - iv_len;
+                assert_int_equal(enc ? psa_cipher_encrypt_setup(&op, id, alg)
+                                     : psa_cipher_decrypt_setup(&op, id, alg), PSA_SUCCESS);
+                if (iv_len > 0) {
+                    if (enc) {
+                        assert_int_equal(psa_cipher_generate_iv(&op, iv, sizeof iv, &l), PSA_SUCCESS);
+                        assert_int_equal(l, iv_len);
+                    } else {
+                        assert_int_equal(psa_cipher_set_iv(&op, ct, iv_len), PSA_SUCCESS);
+                    }
+                }
+                for (size_t off = 0; off < len; off += steps[s]) {
+                    size_t chunk = len - off < steps[s] ? len - off : steps[s];
+                    assert_int_equal(psa_cipher_update(&op, src + off, chunk, out,
+                                                       PSA_CIPHER_UPDATE_OUTPUT_SIZE(t, alg, chunk),
+                                                       &l), PSA_SUCCESS);
+                    assert_true(l <= PSA_CIPHER_UPDATE_OUTPUT_MAX_SIZE(chunk));
+                }
+                assert_int_equal(psa_cipher_finish(&op, out, PSA_CIPHER_FINISH_OUTPUT_SIZE(t, alg), &l),
+                                 PSA_SUCCESS);
+                assert_true(l <= PSA_CIPHER_FINISH_OUTPUT_MAX_SIZE);
+            }
+        }
+        assert_int_equal(psa_destroy_key(id), PSA_SUCCESS);
+    }
+}
+
 static void test_chacha20_stream(void **state)
 {
     (void)state;
@@ -467,6 +526,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CRYPTO_TEST(test_cipher_kats),
         CRYPTO_TEST(test_mode_matrix_round_trips),
+        CRYPTO_TEST(test_size_macros_bound_outputs),
         CRYPTO_TEST(test_chacha20_stream),
         CRYPTO_TEST(test_iv_forms),
         CRYPTO_TEST(test_xchacha20_stream),
