@@ -292,6 +292,11 @@ static void test_aead_policy_and_arguments(void **state)
                                       12, NULL, 0, buf, 4, buf, 64, &n), PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_aead_encrypt(any, PSA_ALG_GCM, nonce, 0, NULL, 0, buf, 4, buf, 64, &n),
                      PSA_ERROR_INVALID_ARGUMENT);
+    uint8_t long_nonce[129] = {0};
+    assert_int_equal(psa_aead_encrypt(any, PSA_ALG_GCM, long_nonce, 129, NULL, 0, buf, 4, buf, 64,
+                                      &n), PSA_ERROR_NOT_SUPPORTED);
+    assert_int_equal(psa_aead_encrypt(any, PSA_ALG_GCM, long_nonce, 128, NULL, 0, buf, 4, buf, 64,
+                                      &n), PSA_SUCCESS);
     psa_key_id_t c = import_key(PSA_KEY_TYPE_AES, ENC_DEC, PSA_ALG_CCM, key, 16);
     assert_int_equal(psa_aead_encrypt(c, PSA_ALG_CCM, nonce, 6, NULL, 0, buf, 4, buf, 64, &n),
                      PSA_ERROR_INVALID_ARGUMENT);
