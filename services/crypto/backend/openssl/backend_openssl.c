@@ -640,29 +640,36 @@ psa_status_t wbe_aead_start(struct wbe_aead *a, bool encrypt, const uint8_t *non
     return PSA_SUCCESS;
 }
 
+/* EVP takes int lengths: feed at most 1 GiB per call. */
+#define EVP_CHUNK ((size_t)1 << 30)
+
 psa_status_t wbe_aead_update_ad(struct wbe_aead *a, const uint8_t *in, size_t n)
 {
-    int l = 0;
-    if (n == 0) {
-        return PSA_SUCCESS;
-    }
-    if (n > INT32_MAX || EVP_CipherUpdate(a->ctx, NULL, &l, in, (int)n) != 1) {
-        ERR_clear_error();
-        return PSA_ERROR_INVALID_ARGUMENT;
+    while (n > 0) {
+        int l = 0;
+        size_t chunk = n > EVP_CHUNK ? EVP_CHUNK : n;
+        if (EVP_CipherUpdate(a->ctx, NULL, &l, in, (int)chunk) != 1) {
+            ERR_clear_error();
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        in += chunk;
+        n -= chunk;
     }
     return PSA_SUCCESS;
 }
 
 psa_status_t wbe_aead_update(struct wbe_aead *a, const uint8_t *in, size_t n, uint8_t *out)
 {
-    int l = 0;
-    if (n == 0) {
-        return PSA_SUCCESS;
-    }
-    if (n > INT32_MAX || EVP_CipherUpdate(a->ctx, out, &l, in, (int)n) != 1 ||
-        (size_t)l != n) {
-        ERR_clear_error();
-        return PSA_ERROR_CORRUPTION_DETECTED;
+    while (n > 0) {
+        int l = 0;
+        size_t chunk = n > EVP_CHUNK ? EVP_CHUNK : n;
+        if (EVP_CipherUpdate(a->ctx, out, &l, in, (int)chunk) != 1 || (size_t)l != chunk) {
+            ERR_clear_error();
+            return PSA_ERROR_CORRUPTION_DETECTED;
+        }
+        in += chunk;
+        out += chunk;
+        n -= chunk;
     }
     return PSA_SUCCESS;
 }
