@@ -1,0 +1,735 @@
+/*
+ * backend_openssl.c: the crypto backend on OpenSSL 3 libcrypto. It uses a
+ * private library context with only the default provider and no
+ * configuration file, fetches every algorithm once at init, and never
+ * fetches later (DESIGN.md §6). It computes; it never decides policy.
+ */
+#include "ward_crypto_backend.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/provider.h>
+#include <openssl/rand.h>
+
+/* ---- the library context and the fetched algorithm table ------------------ */
+
+enum { T_AES, T_ARIA, T_CAMELLIA, T_SM4, T_DES, T_COUNT };
+enum { S_64, S_128, S_192, S_256, S_512, S_COUNT };
+#define N_MODES (WBE_MODE_STREAM + 1)
+
+struct hash_entry {
+    psa_algorithm_t alg;
+    const char *name;
+    EVP_MD *md;
+};
+
+static struct hash_entry g_hashes[] = {
+    {PSA_ALG_MD5, "MD5", NULL},
+    {PSA_ALG_RIPEMD160, "RIPEMD160", NULL},
+    {PSA_ALG_SHA_1, "SHA1", NULL},
+    {PSA_ALG_SHA_224, "SHA224", NULL},
+    {PSA_ALG_SHA_256, "SHA256", NULL},
+    {PSA_ALG_SHA_384, "SHA384", NULL},
+    {PSA_ALG_SHA_512, "SHA512", NULL},
+    {PSA_ALG_SHA_512_224, "SHA512-224", NULL},
+    {PSA_ALG_SHA_512_256, "SHA512-256", NULL},
+    {PSA_ALG_SHA3_224, "SHA3-224", NULL},
+    {PSA_ALG_SHA3_256, "SHA3-256", NULL},
+    {PSA_ALG_SHA3_384, "SHA3-384", NULL},
+    {PSA_ALG_SHA3_512, "SHA3-512", NULL},
+    {PSA_ALG_SM3, "SM3", NULL},
+    {PSA_ALG_SHAKE256_512, "SHAKE256", NULL},
+};
+#define N_HASHES (sizeof g_hashes / sizeof g_hashes[0])
+
+static OSSL_LIB_CTX *g_libctx;
+static OSSL_PROVIDER *g_default_prov;
+static EVP_MAC *g_hmac;
+static EVP_MAC *g_cmac;
+static EVP_CIPHER *g_ciphers[T_COUNT][S_COUNT][N_MODES];
+static EVP_CIPHER *g_gcm[T_COUNT][S_COUNT];
+static EVP_CIPHER *g_chachapoly;
+static bool g_ready;
+
+static int type_index(psa_key_type_t type)
+{
+    switch (type) {
+    case PSA_KEY_TYPE_AES: return T_AES;
+    case PSA_KEY_TYPE_ARIA: return T_ARIA;
+    case PSA_KEY_TYPE_CAMELLIA: return T_CAMELLIA;
+    case PSA_KEY_TYPE_SM4: return T_SM4;
+    case PSA_KEY_TYPE_DES: return T_DES;
+    default: return -1;
+    }
+}
+
+static int size_index(size_t bits)
+{
+    switch (bits) {
+    case 64: return S_64;
+    case 128: return S_128;
+    case 192: return S_192;
+    case 256: return S_256;
+    case 512: return S_512;
+    default: return -1;
+    }
+}
+
+/* OpenSSL's name for a block cipher, or NULL when there is none. Single DES
+ * (legacy provider only) is deliberately absent. */
+static const char *cipher_name(int t, int s, int mode, char *buf, size_t len)
+{
+    static const char *const modes[N_MODES] = {"ECB", "CBC", "CTR", "CFB",
+                                               "OFB", "XTS", NULL};
+    if (mode == WBE_MODE_STREAM) {
+        return NULL;
+    }
+    if (t == T_DES) {
+        if (mode != WBE_MODE_ECB && mode != WBE_MODE_CBC) {
+            return NULL;
+        }
+        if (s == S_128) {
+            snprintf(buf, len, "DES-EDE-%s", modes[mode]);
+        } else if (s == S_192) {
+            snprintf(buf, len, "DES-EDE3-%s", modes[mode]);
+        } else {
+            return NULL;
+        }
+        return buf;
+    }
+    static const char *const families[] = {"AES", "ARIA", "CAMELLIA", "SM4"};
+    if (mode == WBE_MODE_XTS) {
+        /* XTS keys are two cipher keys: 256 bits for AES-128-XTS. */
+        if (t != T_AES || (s != S_256 && s != S_512)) {
+            return NULL;
+        }
+        snprintf(buf, len, "AES-%d-XTS", s == S_256 ? 128 : 256);
+        return buf;
+    }
+    if (t == T_SM4) {
+        if (s != S_128) {
+            return NULL;
+        }
+        snprintf(buf, len, "SM4-%s", modes[mode]);
+        return buf;
+    }
+    if (s != S_128 && s != S_192 && s != S_256) {
+        return NULL;
+    }
+    snprintf(buf, len, "%s-%d-%s", families[t], s == S_128 ? 128 : s == S_192 ? 192 : 256,
+             modes[mode]);
+    return buf;
+}
+
+psa_status_t wbe_init(void)
+{
+    if (g_ready) {
+        return PSA_SUCCESS;
+    }
+    g_libctx = OSSL_LIB_CTX_new();
+    if (g_libctx == NULL) {
+        return PSA_ERROR_INSUFFICIENT_MEMORY;
+    }
+    g_default_prov = OSSL_PROVIDER_load(g_libctx, "default");
+    if (g_default_prov == NULL) {
+        OSSL_LIB_CTX_free(g_libctx);
+        g_libctx = NULL;
+        return PSA_ERROR_CORRUPTION_DETECTED;
+    }
+    for (size_t i = 0; i < N_HASHES; i++) {
+        g_hashes[i].md = EVP_MD_fetch(g_libctx, g_hashes[i].name, NULL);
+    }
+    g_hmac = EVP_MAC_fetch(g_libctx, "HMAC", NULL);
+    g_cmac = EVP_MAC_fetch(g_libctx, "CMAC", NULL);
+    char name[32];
+    for (int t = 0; t < T_COUNT; t++) {
+        for (int s = 0; s < S_COUNT; s++) {
+            for (int m = 0; m < N_MODES; m++) {
+                if (cipher_name(t, s, m, name, sizeof name) != NULL) {
+                    g_ciphers[t][s][m] = EVP_CIPHER_fetch(g_libctx, name, NULL);
+                }
+            }
+            if ((t == T_AES || t == T_ARIA || t == T_CAMELLIA) &&
+                (s == S_128 || s == S_192 || s == S_256)) {
+                static const char *const fam[] = {"AES", "ARIA", "CAMELLIA"};
+                snprintf(name, sizeof name, "%s-%d-GCM", fam[t],
+                         s == S_128 ? 128 : s == S_192 ? 192 : 256);
+                g_gcm[t][s] = EVP_CIPHER_fetch(g_libctx, name, NULL);
+            }
+        }
+    }
+    g_ciphers[0][S_256][WBE_MODE_STREAM] = EVP_CIPHER_fetch(g_libctx, "ChaCha20", NULL);
+    g_chachapoly = EVP_CIPHER_fetch(g_libctx, "ChaCha20-Poly1305", NULL);
+    ERR_clear_error(); /* failed fetches of absent algorithms are expected */
+    /* Draw once so the DRBG is seeded (from getrandom) before any sandbox. */
+    uint8_t probe[16];
+    if (RAND_bytes_ex(g_libctx, probe, sizeof probe, 0) != 1) {
+        wbe_shutdown();
+        return PSA_ERROR_INSUFFICIENT_ENTROPY;
+    }
+    OPENSSL_cleanse(probe, sizeof probe);
+    g_ready = true;
+    return PSA_SUCCESS;
+}
+
+void wbe_shutdown(void)
+{
+    for (size_t i = 0; i < N_HASHES; i++) {
+        EVP_MD_free(g_hashes[i].md);
+        g_hashes[i].md = NULL;
+    }
+    EVP_MAC_free(g_hmac);
+    EVP_MAC_free(g_cmac);
+    g_hmac = g_cmac = NULL;
+    for (int t = 0; t < T_COUNT; t++) {
+        for (int s = 0; s < S_COUNT; s++) {
+            for (int m = 0; m < N_MODES; m++) {
+                EVP_CIPHER_free(g_ciphers[t][s][m]);
+                g_ciphers[t][s][m] = NULL;
+            }
+            EVP_CIPHER_free(g_gcm[t][s]);
+            g_gcm[t][s] = NULL;
+        }
+    }
+    EVP_CIPHER_free(g_chachapoly);
+    g_chachapoly = NULL;
+    if (g_default_prov != NULL) {
+        OSSL_PROVIDER_unload(g_default_prov);
+        g_default_prov = NULL;
+    }
+    OSSL_LIB_CTX_free(g_libctx);
+    g_libctx = NULL;
+    g_ready = false;
+}
+
+psa_status_t wbe_random(uint8_t *out, size_t n)
+{
+    if (n == 0) {
+        return PSA_SUCCESS;
+    }
+    return RAND_bytes_ex(g_libctx, out, n, 0) == 1 ? PSA_SUCCESS
+                                                   : PSA_ERROR_INSUFFICIENT_ENTROPY;
+}
+
+psa_status_t wbe_random_secret(uint8_t *out, size_t n)
+{
+    if (n == 0) {
+        return PSA_SUCCESS;
+    }
+    return RAND_priv_bytes_ex(g_libctx, out, n, 0) == 1
+               ? PSA_SUCCESS
+               : PSA_ERROR_INSUFFICIENT_ENTROPY;
+}
+
+int wbe_memcmp_ct(const void *a, const void *b, size_t n)
+{
+    return CRYPTO_memcmp(a, b, n);
+}
+
+void wbe_cleanse(void *p, size_t n)
+{
+    if (p != NULL && n != 0) {
+        OPENSSL_cleanse(p, n);
+    }
+}
+
+/* ---- hash ----------------------------------------------------------------- */
+
+struct wbe_hash {
+    EVP_MD_CTX *ctx;
+    const EVP_MD *md;
+    size_t len;
+    bool xof;
+};
+
+static const EVP_MD *find_md(psa_algorithm_t alg)
+{
+    for (size_t i = 0; i < N_HASHES; i++) {
+        if (g_hashes[i].alg == alg) {
+            return g_hashes[i].md;
+        }
+    }
+    return NULL;
+}
+
+bool wbe_hash_supported(psa_algorithm_t alg)
+{
+    return find_md(alg) != NULL;
+}
+
+psa_status_t wbe_hash_new(psa_algorithm_t alg, struct wbe_hash **out)
+{
+    const EVP_MD *md = find_md(alg);
+    if (md == NULL) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    struct wbe_hash *h = calloc(1, sizeof *h);
+    if (h == NULL) {
+        return PSA_ERROR_INSUFFICIENT_MEMORY;
+    }
+    h->ctx = EVP_MD_CTX_new();
+    h->md = md;
+    h->len = PSA_HASH_LENGTH(alg);
+    h->xof = alg == PSA_ALG_SHAKE256_512;
+    if (h->ctx == NULL || EVP_DigestInit_ex2(h->ctx, md, NULL) != 1) {
+        wbe_hash_free(h);
+        return PSA_ERROR_INSUFFICIENT_MEMORY;
+    }
+    *out = h;
+    return PSA_SUCCESS;
+}
+
+psa_status_t wbe_hash_update(struct wbe_hash *h, const uint8_t *in, size_t n)
+{
+    if (n == 0) {
+        return PSA_SUCCESS;
+    }
+    return EVP_DigestUpdate(h->ctx, in, n) == 1 ? PSA_SUCCESS
+                                                : PSA_ERROR_CORRUPTION_DETECTED;
+}
+
+psa_status_t wbe_hash_finish(struct wbe_hash *h, uint8_t *out)
+{
+    int ok;
+    if (h->xof) {
+        ok = EVP_DigestFinalXOF(h->ctx, out, h->len);
+    } else {
+        unsigned int l = 0;
+        ok = EVP_DigestFinal_ex(h->ctx, out, &l) == 1 && l == h->len;
+    }
+    return ok ? PSA_SUCCESS : PSA_ERROR_CORRUPTION_DETECTED;
+}
+
+psa_status_t wbe_hash_restart(struct wbe_hash *h)
+{
+    return EVP_DigestInit_ex2(h->ctx, h->md, NULL) == 1 ? PSA_SUCCESS
+                                                        : PSA_ERROR_CORRUPTION_DETECTED;
+}
+
+psa_status_t wbe_hash_clone(const struct wbe_hash *h, struct wbe_hash **out)
+{
+    struct wbe_hash *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        return PSA_ERROR_INSUFFICIENT_MEMORY;
+    }
+    *c = *h;
+    c->ctx = EVP_MD_CTX_new();
+    if (c->ctx == NULL || EVP_MD_CTX_copy_ex(c->ctx, h->ctx) != 1) {
+        wbe_hash_free(c);
+        return PSA_ERROR_INSUFFICIENT_MEMORY;
+    }
+    *out = c;
+    return PSA_SUCCESS;
+}
+
+void wbe_hash_free(struct wbe_hash *h)
+{
+    if (h != NULL) {
+        EVP_MD_CTX_free(h->ctx);
+        free(h);
+    }
+}
+
+/* ---- MAC ------------------------------------------------------------------- */
+
+struct wbe_mac {
+    EVP_MAC_CTX *ctx;
+};
+
+psa_status_t wbe_mac_new(psa_algorithm_t full_alg, psa_key_type_t key_type,
+                         const uint8_t *key, size_t key_len, struct wbe_mac **out)
+{
+    OSSL_PARAM params[2];
+    EVP_MAC *mac;
+    char name[32];
+    if (PSA_ALG_IS_HMAC(full_alg)) {
+        const EVP_MD *md = find_md(PSA_ALG_GET_HASH(full_alg));
+        if (md == NULL || g_hmac == NULL || full_alg == PSA_ALG_HMAC(PSA_ALG_SHAKE256_512)) {
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        mac = g_hmac;
+        params[0] = OSSL_PARAM_construct_utf8_string(
+            OSSL_MAC_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
+    } else if (full_alg == PSA_ALG_CMAC) {
+        int t = type_index(key_type), s = size_index(key_len * 8);
+        if (t < 0 || s < 0 || g_cmac == NULL || g_ciphers[t][s][WBE_MODE_CBC] == NULL ||
+            PSA_BLOCK_CIPHER_BLOCK_LENGTH(key_type) != 16) {
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        mac = g_cmac;
+        snprintf(name, sizeof name, "%s",
+                 EVP_CIPHER_get0_name(g_ciphers[t][s][WBE_MODE_CBC]));
+        params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, name, 0);
+    } else {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    params[1] = OSSL_PARAM_construct_end();
+    struct wbe_mac *m = calloc(1, sizeof *m);
+    if (m == NULL) {
+        return PSA_ERROR_INSUFFICIENT_MEMORY;
+    }
+    m->ctx = EVP_MAC_CTX_new(mac);
+    static const uint8_t empty[1];
+    if (m->ctx == NULL ||
+        EVP_MAC_init(m->ctx, key_len ? key : empty, key_len, params) != 1) {
+        wbe_mac_free(m);
+        ERR_clear_error();
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    *out = m;
+    return PSA_SUCCESS;
+}
+
+psa_status_t wbe_mac_update(struct wbe_mac *m, const uint8_t *in, size_t n)
+{
+    if (n == 0) {
+        return PSA_SUCCESS;
+    }
+    return EVP_MAC_update(m->ctx, in, n) == 1 ? PSA_SUCCESS
+                                              : PSA_ERROR_CORRUPTION_DETECTED;
+}
+
+psa_status_t wbe_mac_finish(struct wbe_mac *m, uint8_t *out, size_t out_len)
+{
+    size_t l = 0;
+    if (EVP_MAC_final(m->ctx, out, &l, out_len) != 1 || l != out_len) {
+        return PSA_ERROR_CORRUPTION_DETECTED;
+    }
+    return PSA_SUCCESS;
+}
+
+psa_status_t wbe_mac_restart(struct wbe_mac *m)
+{
+    return EVP_MAC_init(m->ctx, NULL, 0, NULL) == 1 ? PSA_SUCCESS
+                                                    : PSA_ERROR_CORRUPTION_DETECTED;
+}
+
+void wbe_mac_free(struct wbe_mac *m)
+{
+    if (m != NULL) {
+        EVP_MAC_CTX_free(m->ctx);
+        free(m);
+    }
+}
+
+/* ---- ciphers --------------------------------------------------------------- */
+
+struct wbe_cipher {
+    EVP_CIPHER_CTX *ctx;
+    int encrypt;
+    bool pkcs7;
+};
+
+static EVP_CIPHER *find_cipher(psa_key_type_t type, size_t bits, enum wbe_mode mode)
+{
+    if (mode == WBE_MODE_STREAM) {
+        return type == PSA_KEY_TYPE_CHACHA20 && bits == 256
+                   ? g_ciphers[0][S_256][WBE_MODE_STREAM] : NULL;
+    }
+    int t = type_index(type), s = size_index(bits);
+    if (t < 0 || s < 0 || (int)mode < 0 || mode >= N_MODES) {
+        return NULL;
+    }
+    return g_ciphers[t][s][mode];
+}
+
+bool wbe_cipher_supported(psa_key_type_t type, size_t key_bits, enum wbe_mode mode)
+{
+    return find_cipher(type, key_bits, mode) != NULL;
+}
+
+psa_status_t wbe_cipher_new(psa_key_type_t type, const uint8_t *key, size_t key_len,
+                            enum wbe_mode mode, bool encrypt, bool pkcs7,
+                            struct wbe_cipher **out)
+{
+    EVP_CIPHER *cipher = find_cipher(type, key_len * 8, mode);
+    if (cipher == NULL) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    struct wbe_cipher *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        return PSA_ERROR_INSUFFICIENT_MEMORY;
+    }
+    c->encrypt = encrypt ? 1 : 0;
+    c->pkcs7 = pkcs7;
+    c->ctx = EVP_CIPHER_CTX_new();
+    if (c->ctx == NULL ||
+        EVP_CipherInit_ex2(c->ctx, cipher, key, NULL, c->encrypt, NULL) != 1 ||
+        EVP_CIPHER_CTX_set_padding(c->ctx, pkcs7 ? 1 : 0) != 1) {
+        wbe_cipher_free(c);
+        ERR_clear_error();
+        /* OpenSSL refuses XTS keys whose halves are equal. */
+        return mode == WBE_MODE_XTS ? PSA_ERROR_INVALID_ARGUMENT
+                                    : PSA_ERROR_INSUFFICIENT_MEMORY;
+    }
+    *out = c;
+    return PSA_SUCCESS;
+}
+
+psa_status_t wbe_cipher_set_iv(struct wbe_cipher *c, const uint8_t *iv, size_t iv_len)
+{
+    if ((size_t)EVP_CIPHER_CTX_get_iv_length(c->ctx) != iv_len) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    return EVP_CipherInit_ex2(c->ctx, NULL, NULL, iv, c->encrypt, NULL) == 1
+               ? PSA_SUCCESS : PSA_ERROR_CORRUPTION_DETECTED;
+}
+
+psa_status_t wbe_cipher_update(struct wbe_cipher *c, const uint8_t *in, size_t n,
+                               uint8_t *out, size_t *out_len)
+{
+    *out_len = 0;
+    while (n > 0) {
+        int chunk = n > (1u << 30) ? (1 << 30) : (int)n;
+        int l = 0;
+        if (EVP_CipherUpdate(c->ctx, out, &l, in, chunk) != 1) {
+            ERR_clear_error();
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        in += chunk;
+        n -= (size_t)chunk;
+        out += l;
+        *out_len += (size_t)l;
+    }
+    return PSA_SUCCESS;
+}
+
+psa_status_t wbe_cipher_finish(struct wbe_cipher *c, uint8_t *out, size_t *out_len)
+{
+    int l = 0;
+    if (EVP_CipherFinal_ex(c->ctx, out, &l) != 1) {
+        ERR_clear_error();
+        *out_len = 0;
+        if (!c->encrypt && c->pkcs7 &&
+            EVP_CIPHER_CTX_get_block_size(c->ctx) > 1) {
+            return PSA_ERROR_INVALID_PADDING;
+        }
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    *out_len = (size_t)l;
+    return PSA_SUCCESS;
+}
+
+void wbe_cipher_free(struct wbe_cipher *c)
+{
+    if (c != NULL) {
+        EVP_CIPHER_CTX_free(c->ctx);
+        free(c);
+    }
+}
+
+psa_status_t wbe_hchacha20(const uint8_t key[32], const uint8_t in[16], uint8_t out[32])
+{
+    /* One ChaCha20 block with IV = in (its counter word and three nonce
+     * words are HChaCha20's four input words) is rounds(state) + state;
+     * subtracting the known words 0-3 (constants) and 12-15 (the input)
+     * leaves HChaCha20's output words. */
+    static const uint32_t sigma[4] = {0x61707865u, 0x3320646eu, 0x79622d32u, 0x6b206574u};
+    static const uint8_t zero[64];
+    uint8_t ks[64];
+    int l = 0;
+    EVP_CIPHER *c = g_ciphers[0][S_256][WBE_MODE_STREAM];
+    if (c == NULL) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    if (ctx == NULL || EVP_EncryptInit_ex2(ctx, c, key, in, NULL) != 1 ||
+        EVP_EncryptUpdate(ctx, ks, &l, zero, sizeof zero) != 1 || l != 64) {
+        EVP_CIPHER_CTX_free(ctx);
+        ERR_clear_error();
+        return PSA_ERROR_CORRUPTION_DETECTED;
+    }
+    EVP_CIPHER_CTX_free(ctx);
+    for (int i = 0; i < 4; i++) {
+        uint32_t w0 = (uint32_t)ks[4 * i] | (uint32_t)ks[4 * i + 1] << 8 |
+                      (uint32_t)ks[4 * i + 2] << 16 | (uint32_t)ks[4 * i + 3] << 24;
+        uint32_t w12 = (uint32_t)ks[48 + 4 * i] | (uint32_t)ks[48 + 4 * i + 1] << 8 |
+                       (uint32_t)ks[48 + 4 * i + 2] << 16 | (uint32_t)ks[48 + 4 * i + 3] << 24;
+        uint32_t n = (uint32_t)in[4 * i] | (uint32_t)in[4 * i + 1] << 8 |
+                     (uint32_t)in[4 * i + 2] << 16 | (uint32_t)in[4 * i + 3] << 24;
+        w0 -= sigma[i];
+        w12 -= n;
+        for (int b = 0; b < 4; b++) {
+            out[4 * i + b] = (uint8_t)(w0 >> (8 * b));
+            out[16 + 4 * i + b] = (uint8_t)(w12 >> (8 * b));
+        }
+    }
+    OPENSSL_cleanse(ks, sizeof ks);
+    return PSA_SUCCESS;
+}
+
+/* ---- AEAD ------------------------------------------------------------------ */
+
+struct wbe_aead {
+    EVP_CIPHER_CTX *ctx;
+    enum wbe_aead_kind kind;
+    int encrypt;
+    size_t ivlen; /* the IV length the context is set for */
+};
+
+static EVP_CIPHER *find_aead(psa_key_type_t type, size_t bits, enum wbe_aead_kind kind)
+{
+    if (kind == WBE_AEAD_CHACHA20_POLY1305) {
+        return type == PSA_KEY_TYPE_CHACHA20 && bits == 256 ? g_chachapoly : NULL;
+    }
+    int t = type_index(type), s = size_index(bits);
+    if (t < 0 || s < 0) {
+        return NULL;
+    }
+    return g_gcm[t][s];
+}
+
+bool wbe_aead_supported(psa_key_type_t type, size_t key_bits, enum wbe_aead_kind kind)
+{
+    return find_aead(type, key_bits, kind) != NULL;
+}
+
+psa_status_t wbe_aead_new(enum wbe_aead_kind kind, psa_key_type_t type,
+                          const uint8_t *key, size_t key_len, struct wbe_aead **out)
+{
+    EVP_CIPHER *cipher = find_aead(type, key_len * 8, kind);
+    if (cipher == NULL) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    struct wbe_aead *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        return PSA_ERROR_INSUFFICIENT_MEMORY;
+    }
+    a->kind = kind;
+    a->encrypt = 1;
+    a->ctx = EVP_CIPHER_CTX_new();
+    a->ivlen = 12; /* the default of both GCM and ChaCha20-Poly1305 */
+    if (a->ctx == NULL || EVP_CipherInit_ex2(a->ctx, cipher, key, NULL, 1, NULL) != 1) {
+        wbe_aead_free(a);
+        ERR_clear_error();
+        return PSA_ERROR_INSUFFICIENT_MEMORY;
+    }
+    *out = a;
+    return PSA_SUCCESS;
+}
+
+psa_status_t wbe_aead_start(struct wbe_aead *a, bool encrypt, const uint8_t *nonce,
+                            size_t nonce_len)
+{
+    a->encrypt = encrypt ? 1 : 0;
+    /* The IV length must be set before the IV (the provider applies init
+     * parameters after the IV); setting it is costly, so only on change.
+     * The key stays. */
+    if (nonce_len != a->ivlen) {
+        size_t ivlen = nonce_len;
+        OSSL_PARAM params[2];
+        params[0] = OSSL_PARAM_construct_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, &ivlen);
+        params[1] = OSSL_PARAM_construct_end();
+        if (EVP_CipherInit_ex2(a->ctx, NULL, NULL, NULL, a->encrypt, params) != 1) {
+            ERR_clear_error();
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        a->ivlen = nonce_len;
+    }
+    if (EVP_CipherInit_ex2(a->ctx, NULL, NULL, nonce, a->encrypt, NULL) != 1) {
+        ERR_clear_error();
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    return PSA_SUCCESS;
+}
+
+/* EVP takes int lengths: feed at most 1 GiB per call. */
+#define EVP_CHUNK ((size_t)1 << 30)
+
+psa_status_t wbe_aead_update_ad(struct wbe_aead *a, const uint8_t *in, size_t n)
+{
+    while (n > 0) {
+        int l = 0;
+        size_t chunk = n > EVP_CHUNK ? EVP_CHUNK : n;
+        if (EVP_CipherUpdate(a->ctx, NULL, &l, in, (int)chunk) != 1) {
+            ERR_clear_error();
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        in += chunk;
+        n -= chunk;
+    }
+    return PSA_SUCCESS;
+}
+
+psa_status_t wbe_aead_update(struct wbe_aead *a, const uint8_t *in, size_t n, uint8_t *out)
+{
+    while (n > 0) {
+        int l = 0;
+        size_t chunk = n > EVP_CHUNK ? EVP_CHUNK : n;
+        if (EVP_CipherUpdate(a->ctx, out, &l, in, (int)chunk) != 1 || (size_t)l != chunk) {
+            ERR_clear_error();
+            return PSA_ERROR_CORRUPTION_DETECTED;
+        }
+        in += chunk;
+        out += chunk;
+        n -= chunk;
+    }
+    return PSA_SUCCESS;
+}
+
+psa_status_t wbe_aead_finish_tag(struct wbe_aead *a, uint8_t *tag, size_t tag_len)
+{
+    uint8_t full[16];
+    int l = 0;
+    if (tag_len > sizeof full || EVP_CipherFinal_ex(a->ctx, full, &l) != 1 ||
+        EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, 16, full) != 1) {
+        ERR_clear_error();
+        return PSA_ERROR_CORRUPTION_DETECTED;
+    }
+    memcpy(tag, full, tag_len);
+    return PSA_SUCCESS; /* a tag is public */
+}
+
+psa_status_t wbe_aead_verify_tag(struct wbe_aead *a, const uint8_t *tag, size_t tag_len)
+{
+    uint8_t out[16];
+    int l = 0;
+    OSSL_PARAM params[2];
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
+                                                  (void *)tag, tag_len);
+    params[1] = OSSL_PARAM_construct_end();
+    if (EVP_CIPHER_CTX_set_params(a->ctx, params) != 1) {
+        ERR_clear_error();
+        return PSA_ERROR_INVALID_SIGNATURE;
+    }
+    if (EVP_CipherFinal_ex(a->ctx, out, &l) != 1) {
+        ERR_clear_error();
+        return PSA_ERROR_INVALID_SIGNATURE;
+    }
+    return PSA_SUCCESS;
+}
+
+psa_status_t wbe_aead_oneshot(struct wbe_aead *a, const uint8_t *nonce, size_t nonce_len,
+                              const uint8_t *ad, size_t ad_len, const uint8_t *in,
+                              size_t n, uint8_t *out, const uint8_t *tag_in,
+                              uint8_t *tag_out, size_t tag_len)
+{
+    bool encrypt = tag_in == NULL;
+    psa_status_t st = wbe_aead_start(a, encrypt, nonce, nonce_len);
+    if (st == PSA_SUCCESS) {
+        st = wbe_aead_update_ad(a, ad, ad_len);
+    }
+    if (st == PSA_SUCCESS) {
+        st = wbe_aead_update(a, in, n, out);
+    }
+    if (st == PSA_SUCCESS) {
+        st = encrypt ? wbe_aead_finish_tag(a, tag_out, tag_len)
+                     : wbe_aead_verify_tag(a, tag_in, tag_len);
+    }
+    return st;
+}
+
+void wbe_aead_free(struct wbe_aead *a)
+{
+    if (a != NULL) {
+        EVP_CIPHER_CTX_free(a->ctx);
+        free(a);
+    }
+}

@@ -1,0 +1,113 @@
+/*
+ * ward_crypto_backend.h: the seam between the crypto core and the library
+ * that does the mathematics. The core owns policy, keys and state machines;
+ * the backend only computes, on key bytes and parameters the core has
+ * already checked. It never decides whether an operation is permitted.
+ * Every function returns PSA_ERROR_NOT_SUPPORTED for what it cannot compute.
+ */
+#ifndef WARD_CRYPTO_BACKEND_H
+#define WARD_CRYPTO_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "psa/crypto.h"
+
+/* Load the private library context and fetch every algorithm once.
+ * Idempotent; wbe_shutdown releases everything. */
+psa_status_t wbe_init(void);
+void wbe_shutdown(void);
+
+/* Random bytes for public values (IVs, nonces) and for secrets (keys). */
+psa_status_t wbe_random(uint8_t *out, size_t n);
+psa_status_t wbe_random_secret(uint8_t *out, size_t n);
+/* 0 when equal; time depends only on n. */
+int wbe_memcmp_ct(const void *a, const void *b, size_t n);
+void wbe_cleanse(void *p, size_t n);
+
+/* Hash. alg is a PSA hash algorithm. */
+struct wbe_hash;
+bool wbe_hash_supported(psa_algorithm_t alg);
+psa_status_t wbe_hash_new(psa_algorithm_t alg, struct wbe_hash **out);
+psa_status_t wbe_hash_update(struct wbe_hash *h, const uint8_t *in, size_t n);
+/* Writes exactly PSA_HASH_LENGTH(alg) bytes; the hash cannot be updated
+ * afterwards until wbe_hash_restart. */
+psa_status_t wbe_hash_finish(struct wbe_hash *h, uint8_t *out);
+psa_status_t wbe_hash_restart(struct wbe_hash *h);
+psa_status_t wbe_hash_clone(const struct wbe_hash *h, struct wbe_hash **out);
+void wbe_hash_free(struct wbe_hash *h);
+
+/* MAC: full-length HMAC(hash) or CMAC over a block cipher key. */
+struct wbe_mac;
+psa_status_t wbe_mac_new(psa_algorithm_t full_alg, psa_key_type_t key_type,
+                         const uint8_t *key, size_t key_len,
+                         struct wbe_mac **out);
+psa_status_t wbe_mac_update(struct wbe_mac *m, const uint8_t *in, size_t n);
+/* Writes the full MAC (out_len bytes, the algorithm's full length). */
+psa_status_t wbe_mac_finish(struct wbe_mac *m, uint8_t *out, size_t out_len);
+/* Start a new message with the same key. */
+psa_status_t wbe_mac_restart(struct wbe_mac *m);
+void wbe_mac_free(struct wbe_mac *m);
+
+/* Unauthenticated ciphers over a key type (AES, ARIA, Camellia, SM4, DES,
+ * ChaCha20). */
+enum wbe_mode {
+    WBE_MODE_ECB,
+    WBE_MODE_CBC,
+    WBE_MODE_CTR,
+    WBE_MODE_CFB,
+    WBE_MODE_OFB,
+    WBE_MODE_XTS,
+    WBE_MODE_STREAM, /* ChaCha20, 16-byte IV = LE32 counter || nonce */
+};
+struct wbe_cipher;
+bool wbe_cipher_supported(psa_key_type_t type, size_t key_bits, enum wbe_mode mode);
+psa_status_t wbe_cipher_new(psa_key_type_t type, const uint8_t *key,
+                            size_t key_len, enum wbe_mode mode, bool encrypt,
+                            bool pkcs7, struct wbe_cipher **out);
+/* Set (or reset) the IV; iv_len must be the mode's IV length. */
+psa_status_t wbe_cipher_set_iv(struct wbe_cipher *c, const uint8_t *iv, size_t iv_len);
+/* out must have room for n + block length - 1 bytes (n for stream modes). */
+psa_status_t wbe_cipher_update(struct wbe_cipher *c, const uint8_t *in, size_t n,
+                               uint8_t *out, size_t *out_len);
+/* out must have room for one block. PSA_ERROR_INVALID_ARGUMENT for a
+ * partial block without padding; PSA_ERROR_INVALID_PADDING for bad PKCS#7. */
+psa_status_t wbe_cipher_finish(struct wbe_cipher *c, uint8_t *out, size_t *out_len);
+void wbe_cipher_free(struct wbe_cipher *c);
+
+/* HChaCha20 (draft-irtf-cfrg-xchacha section 2.2): the 32-byte subkey of
+ * XChaCha20 from a 32-byte key and the first 16 bytes of its nonce. */
+psa_status_t wbe_hchacha20(const uint8_t key[32], const uint8_t in[16], uint8_t out[32]);
+
+/* AEAD with a streaming primitive: GCM (16-byte block ciphers) and
+ * ChaCha20-Poly1305. CCM is built by the core on wbe_cipher. */
+enum wbe_aead_kind { WBE_AEAD_GCM, WBE_AEAD_CHACHA20_POLY1305 };
+struct wbe_aead;
+bool wbe_aead_supported(psa_key_type_t type, size_t key_bits, enum wbe_aead_kind kind);
+psa_status_t wbe_aead_new(enum wbe_aead_kind kind, psa_key_type_t type,
+                          const uint8_t *key, size_t key_len,
+                          struct wbe_aead **out);
+/* Begin a message in one direction with this nonce (any earlier message's
+ * state is discarded). */
+psa_status_t wbe_aead_start(struct wbe_aead *a, bool encrypt,
+                            const uint8_t *nonce, size_t nonce_len);
+psa_status_t wbe_aead_update_ad(struct wbe_aead *a, const uint8_t *in, size_t n);
+/* Writes exactly n bytes. */
+psa_status_t wbe_aead_update(struct wbe_aead *a, const uint8_t *in, size_t n,
+                             uint8_t *out);
+psa_status_t wbe_aead_finish_tag(struct wbe_aead *a, uint8_t *tag, size_t tag_len);
+/* PSA_ERROR_INVALID_SIGNATURE when the tag (tag_len bytes) does not match. */
+psa_status_t wbe_aead_verify_tag(struct wbe_aead *a, const uint8_t *tag, size_t tag_len);
+/* A whole message in one call (start, AAD, data, tag): the one-shot path.
+ * Encrypting (tag_in NULL) writes n bytes to out and tag_len bytes to
+ * tag_out; decrypting (tag_out NULL) writes n bytes to out and returns
+ * PSA_ERROR_INVALID_SIGNATURE if tag_in does not match (out then holds
+ * unauthenticated data for the caller to wipe). */
+psa_status_t wbe_aead_oneshot(struct wbe_aead *a, const uint8_t *nonce, size_t nonce_len,
+                              const uint8_t *ad, size_t ad_len, const uint8_t *in,
+                              size_t n, uint8_t *out, const uint8_t *tag_in,
+                              uint8_t *tag_out, size_t tag_len);
+void wbe_aead_free(struct wbe_aead *a);
+
+#endif /* WARD_CRYPTO_BACKEND_H */

@@ -1,0 +1,106 @@
+/*
+ * crypto_internal.h: what the core's files share: the global lock, key
+ * slots, the operation table and the policy checks. Never included outside
+ * services/crypto/core.
+ */
+#ifndef WARD_CRYPTO_INTERNAL_H
+#define WARD_CRYPTO_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "ward_crypto.h"
+#include "ward_crypto_backend.h"
+
+/* A key in use: attributes and material in the locked arena. */
+struct key_slot {
+    bool used;
+    int32_t owner;
+    uint64_t session;
+    uint32_t gen;
+    psa_key_attributes_t attr; /* id is the caller-visible identifier */
+    size_t len;
+    /* Cached backend contexts for one-shot calls (compute paths). */
+    struct wbe_mac *mac_cache;
+    psa_algorithm_t mac_cache_alg;
+    struct wbe_aead *aead_cache;
+    psa_algorithm_t aead_cache_alg;
+    uint8_t material[WARD_CRYPTO_KEY_MAX_BYTES];
+};
+
+enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD };
+
+/* Every entry point: lock and check the core is running. */
+psa_status_t core_enter(void);
+void core_leave(void);
+
+/* Look up a key the caller may use. For a persistent key the slot is a
+ * scratch copy valid until key_release. PSA_ERROR_INVALID_HANDLE if the
+ * caller has no such key. */
+psa_status_t key_acquire(const struct ward_crypto_caller *c, psa_key_id_t id,
+                         struct key_slot **out);
+void key_release(struct key_slot *k);
+
+/* Policy: PSA_SUCCESS if the key's usage flags include usage and its
+ * permitted algorithm allows alg; PSA_ERROR_NOT_PERMITTED otherwise. */
+psa_status_t key_policy_check(const struct key_slot *k, psa_key_usage_t usage,
+                              psa_algorithm_t alg);
+
+/* Operations: allocate a handle for state (owned by the table afterwards;
+ * freed with free_fn on abort or session end). key is the key the
+ * operation uses (0 for none). */
+typedef void (*op_free_fn)(void *state);
+psa_status_t op_alloc(const struct ward_crypto_caller *c, enum op_kind kind,
+                      psa_key_id_t key, void *state, op_free_fn free_fn, uint32_t *handle);
+/* The key was destroyed: end every operation of the owner that uses it, so
+ * their next call fails (PSA_ERROR_BAD_STATE) as the specification requires;
+ * their keyed contexts are freed now. */
+void ops_abort_using_key(int32_t owner, psa_key_id_t key);
+/* The state of the caller's live operation of this kind, or NULL. */
+void *op_get(const struct ward_crypto_caller *c, enum op_kind kind, uint32_t handle);
+/* Free the operation and set *handle to 0. */
+void op_release(uint32_t *handle);
+
+/* Hash helpers shared by MAC and tests. */
+bool hash_alg_is_valid(psa_algorithm_t alg);
+
+/* Enter for a call on a live operation; on failure the handle is cleared
+ * when the operation could not be found. */
+#define OP_ENTER(kind, type, var)                                  \
+    psa_status_t st = core_enter();                                \
+    if (st != PSA_SUCCESS) {                                       \
+        return st;                                                 \
+    }                                                              \
+    type *var = op_get(caller, kind, *operation);                  \
+    if (var == NULL) {                                             \
+        core_leave();                                              \
+        return PSA_ERROR_BAD_STATE;                                \
+    }
+
+/* Abort is valid in every state, including on an inactive operation. */
+#define OP_ABORT(kind)                                                 \
+    if (*operation == 0) {                                             \
+        return PSA_SUCCESS;                                            \
+    }                                                                  \
+    psa_status_t st = core_enter();                                    \
+    if (st != PSA_SUCCESS) {                                           \
+        return st;                                                     \
+    }                                                                  \
+    if (op_get(caller, kind, *operation) != NULL) {                    \
+        op_release(operation);                                         \
+    }                                                                  \
+    *operation = 0;                                                    \
+    core_leave();                                                      \
+    return PSA_SUCCESS;
+
+void hash_cache_shutdown(void);
+
+/* The persistent key record parser (exposed for its fuzz target). */
+psa_status_t key_record_parse(const uint8_t *buf, size_t len, int32_t owner,
+                              psa_key_id_t id, struct key_slot *k);
+
+/* Key store life cycle (crypto_keys.c). */
+psa_status_t keys_init(const struct ward_crypto_storage *storage);
+void keys_shutdown(void);
+void keys_session_end(int32_t owner, uint64_t session);
+
+#endif /* WARD_CRYPTO_INTERNAL_H */
