@@ -25,14 +25,14 @@ if(WARD_SANITIZE)
   add_link_options(${_ward_san})
 endif()
 
-# Every test runs with default locations pointed at a path that does not
-# exist, so a test that forgets its own state directory fails loudly instead
-# of touching the developer's real state.
+# Every test runs with default locations pointed at a path under /proc,
+# where nothing can be created (not even by root), so a test that forgets
+# its own state directory fails loudly instead of touching real state.
 set(WARD_TEST_ENV
-    "XDG_STATE_HOME=/nonexistent/ward-test-must-not-use-defaults"
-    "XDG_RUNTIME_DIR=/nonexistent/ward-test-must-not-use-defaults"
-    "WARD_STATE_DIR=/nonexistent/ward-test-must-not-use-defaults"
-    "WARD_SOCKET=/nonexistent/ward-test-must-not-use-defaults/ward.sock"
+    "XDG_STATE_HOME=/proc/ward-test-must-not-use-defaults"
+    "XDG_RUNTIME_DIR=/proc/ward-test-must-not-use-defaults"
+    "WARD_STATE_DIR=/proc/ward-test-must-not-use-defaults"
+    "WARD_SOCKET=/proc/ward-test-must-not-use-defaults/ward.sock"
     "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1"
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 
