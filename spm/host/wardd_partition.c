@@ -98,6 +98,30 @@ void wardd_run_local(struct spm_message *msg)
 
 static void channel_release(struct wardd_channel *c);
 
+/* Channels are reference counted by their in-flight messages: a client
+ * that goes away mid-call leaves the channel until the reply is dropped. */
+struct channel_ref {
+    struct wardd_channel c;
+    unsigned refs;   /* 1 for the channel itself + its messages in flight */
+    bool paused;     /* not read until a reply makes room */
+};
+
+/* Messages one channel may have in flight. libward-client sends one call
+ * at a time per channel; the cap stops a client that pipelines frames
+ * (stateless calls have no busy state to stop them) from queueing
+ * unbounded memory in the partition. */
+#define CHANNEL_MAX_INFLIGHT 4
+
+static void channel_listen(struct wardd_partition *p, struct channel_ref *r, bool on)
+{
+    struct epoll_event ev = {.events = on ? EPOLLIN : 0, .data.ptr = &r->c};
+    if (r->paused == !on || r->c.dead)
+        return;
+    r->paused = !on;
+    epoll_ctl(p->epfd, EPOLL_CTL_MOD, r->c.fd, &ev);
+}
+
+
 static void send_reply(struct wardd_channel *c, psa_status_t status,
                        const struct spm_message *m, unsigned n_out)
 {
@@ -144,6 +168,9 @@ static void on_reply(void *ctx, struct spm_message *m)
         if (m->out_cap[i] != 0 || m->out[i] != NULL)
             n_out = i + 1;
     send_reply(w->channel, st, m, n_out);
+    struct channel_ref *r = (struct channel_ref *)w->channel;
+    if (r->refs - 1 <= CHANNEL_MAX_INFLIGHT)
+        channel_listen(w->channel->part, r, true);
     channel_release(w->channel);
     free(w->buf);
     free(w);
@@ -172,13 +199,6 @@ static const struct spm_runtime_ops host_ops = {
 };
 
 /* ---- channels ----------------------------------------------------------- */
-
-/* Channels are reference counted by their in-flight messages: a client
- * that goes away mid-call leaves the channel until the reply is dropped. */
-struct channel_ref {
-    struct wardd_channel c;
-    unsigned refs;
-};
 
 static void channel_release(struct wardd_channel *c)
 {
@@ -300,7 +320,9 @@ static void channel_call(struct wardd_partition *p, struct wardd_channel *c,
     }
     w->m.platform = w;
     w->channel = c;
-    ((struct channel_ref *)c)->refs++;
+    struct channel_ref *r = (struct channel_ref *)c;
+    if (++r->refs - 1 >= CHANNEL_MAX_INFLIGHT)
+        channel_listen(p, r, false);
     atomic_fetch_add(&wardd.live_messages, 1);
     spm_runtime_deliver(&p->rt, &w->m);
 }

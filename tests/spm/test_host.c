@@ -325,6 +325,36 @@ static void test_malformed_frames(void **state)
     psa_close(e);
 }
 
+/* A client that pipelines frames without reading replies: wardd keeps at
+ * most a few of its messages in flight (it stops reading the channel
+ * meanwhile), and still answers every frame in order. */
+static void test_pipelined_frames(void **state)
+{
+    (void)state;
+    int fd = raw_connect(), ch = -1;
+    struct ward_frame f = {.op = WARD_OP_STATELESS, .handle = TP_STATELESS_ECHO_HANDLE};
+    assert_int_equal(ward_wire_send(fd, &f, NULL, 0, -1, false), PSA_SUCCESS);
+    assert_int_equal(raw_reply(fd, &ch), PSA_SUCCESS);
+    assert_true(ch >= 0);
+    enum { FRAMES = 64 };
+    for (int i = 0; i < FRAMES; i++) {
+        char data[8];
+        size_t n = (size_t)(i % 8) + 1;
+        memset(data, 'a' + i % 26, sizeof(data));
+        struct iovec iov = {data, n};
+        f = (struct ward_frame){.op = WARD_OP_CALL, .handle = TP_STATELESS_ECHO_HANDLE,
+                                .n_in = 1, .n_out = 1, .in_len = {(uint32_t)n},
+                                .out_len = {8}};
+        assert_int_equal(ward_wire_send(ch, &f, &iov, 1, -1, false), PSA_SUCCESS);
+    }
+    for (int i = 0; i < FRAMES; i++)
+        assert_int_equal(raw_reply(ch, NULL), i % 8 + 1);
+    close(ch);
+    close(fd);
+    struct live l = live_now();
+    assert_int_equal(l.messages, 0);
+}
+
 static void test_missing_daemon(void **state)
 {
     (void)state;
@@ -443,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_connect_close_cycles),
         cmocka_unit_test(test_concurrent_clients),
         cmocka_unit_test(test_malformed_frames),
+        cmocka_unit_test(test_pipelined_frames),
         cmocka_unit_test(test_missing_daemon),
         cmocka_unit_test(test_daemon_gone),
         cmocka_unit_test(test_policy_other_user),
