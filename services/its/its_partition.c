@@ -117,8 +117,8 @@ static void start(void)
     const char *dir = ward_partition_state_dir();
     struct its_quota_config quota;
     char conf[PATH_MAX];
-    unsigned line;
-    const char *why;
+    unsigned line = 0;
+    const char *why = NULL;
     if (dir == NULL) {
         ward_log(WARD_LOG_WARNING, "its: no state directory: every request "
                                    "answers STORAGE_FAILURE");

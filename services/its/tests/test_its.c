@@ -446,9 +446,9 @@ static int quota_checks(uint64_t base)
         bad |= psa_its_set(base + (uint64_t)i, sizeof(v), v, 0) != PSA_SUCCESS;
     bad |= (psa_its_set(base + 100, 1, "x", 0) != PSA_ERROR_INSUFFICIENT_STORAGE) << 1;
     /* Bytes: all 8 KiB are used; growing one object is refused... */
-    uint8_t w[1025];
+    uint8_t w[1100];
     fill(w, sizeof(w), 2);
-    bad |= (psa_its_set(base, sizeof(w), w, 0) != PSA_ERROR_INSUFFICIENT_STORAGE) << 2;
+    bad |= (psa_its_set(base, 1025, w, 0) != PSA_ERROR_INSUFFICIENT_STORAGE) << 2;
     /* ...shrinking one and growing another within the total is not. */
     bad |= (psa_its_set(base, 1000, w, 0) != PSA_SUCCESS) << 3;
     bad |= (psa_its_set(base + 1, 1024 + 24, w, 0) != PSA_SUCCESS) << 4;
