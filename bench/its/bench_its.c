@@ -4,6 +4,8 @@
  * (one file per key: write, fsync, rename, fsync of the directory), and
  * the bytes written per byte stored. Works in a fresh mkdtemp directory
  * under $TMPDIR (or /tmp), never a default state path, and removes it.
+ * Then runs bench_its_emul and bench_its_host (bench_its_api.c): the same
+ * sizes through psa_its_* on emul and on a private wardd.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -367,5 +370,26 @@ int main(int argc, char **argv)
     }
     printf("(app: bytes the store wrote to its image, erases included; "
            "dev: write_bytes from /proc/self/io)\n");
-    return 0;
+    fflush(stdout);
+    /* The API rows, from the companions (emul and host cannot share a
+     * process). */
+    int rc = 0;
+    for (int i = 0; i < 2; i++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            die("fork", errno);
+        if (pid == 0) {
+            if (i == 0)
+                execl(BENCH_ITS_EMUL, BENCH_ITS_EMUL, smoke ? "--smoke" : NULL,
+                      (char *)NULL);
+            else
+                execl(BENCH_ITS_HOST, BENCH_ITS_HOST, BENCH_ITS_WARDD,
+                      smoke ? "--smoke" : NULL, (char *)NULL);
+            _exit(127);
+        }
+        int st;
+        if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            rc = 1;
+    }
+    return rc;
 }

@@ -10,7 +10,8 @@ cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 pc=$(find "$tmp/prefix" -name ward-emul.pc)
 [ -n "$pc" ] || { echo "ward-emul.pc not installed" >&2; exit 1; }
 export PKG_CONFIG_PATH="$(dirname "$pc")"
-for f in sbin/wardd bin/ward include/psa/client.h include/ward/client.h; do
+for f in sbin/wardd bin/ward include/psa/client.h include/ward/client.h \
+         include/psa/internal_trusted_storage.h include/psa/storage_common.h; do
   [ -e "$tmp/prefix/$f" ] || { echo "$f not installed" >&2; exit 1; }
 done
 # The same source against each library: only the link line differs.

@@ -14,6 +14,13 @@ static const struct ward_command commands[] = {
      "is wardd up; its partitions, sessions, isolation and limits", ward_cmd_status},
     {"attest", "verify", "TOKEN --key KEY [--nonce HEX] [--json]",
      "check a PSA attestation token's signature and claims", ward_cmd_attest_verify},
+    {"its", "set", "UID [FILE|-] [--write-once]",
+     "store FILE (or stdin) as your ITS object UID", ward_cmd_its_set},
+    {"its", "get", "UID [FILE|-]",
+     "write your ITS object UID to FILE (or stdout)", ward_cmd_its_get},
+    {"its", "info", "UID", "size and flags of your ITS object UID", ward_cmd_its_info},
+    {"its", "remove", "UID", "remove your ITS object UID", ward_cmd_its_remove},
+    {"its", "list", "", "the uids of your own ITS objects", ward_cmd_its_list},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -30,5 +30,10 @@ const struct ward_command *ward_find_command(const char *group, const char *name
 
 int ward_cmd_attest_verify(int argc, char **argv);
 int ward_cmd_status(int argc, char **argv);
+int ward_cmd_its_set(int argc, char **argv);
+int ward_cmd_its_get(int argc, char **argv);
+int ward_cmd_its_info(int argc, char **argv);
+int ward_cmd_its_remove(int argc, char **argv);
+int ward_cmd_its_list(int argc, char **argv);
 
 #endif /* WARD_CMD_H */

@@ -976,8 +976,16 @@ void its_store_iter_init(struct its_store_iter *it, uint32_t owner)
     if (it == NULL)
         return;
     it->owner = owner;
+    it->all = false;
     it->started = false;
     it->last = 0;
+}
+
+void its_store_iter_init_all(struct its_store_iter *it)
+{
+    its_store_iter_init(it, 0);
+    if (it != NULL)
+        it->all = true;
 }
 
 psa_status_t its_store_iter_next(const struct its_store *st,
@@ -992,11 +1000,12 @@ psa_status_t its_store_iter_next(const struct its_store *st,
     if (!it->started) {
         i = index_find(st, (uint64_t)it->owner << 32, &found);
     } else {
-        if ((uint32_t)it->last == UINT32_MAX)
+        if (it->all ? it->last == UINT64_MAX : (uint32_t)it->last == UINT32_MAX)
             return PSA_ERROR_DOES_NOT_EXIST;
         i = index_find(st, it->last + 1, &found);
     }
-    if (i >= st->count || (uint32_t)(st->index[i].key >> 32) != it->owner)
+    if (i >= st->count ||
+        (!it->all && (uint32_t)(st->index[i].key >> 32) != it->owner))
         return PSA_ERROR_DOES_NOT_EXIST;
     it->started = true;
     it->last = st->index[i].key;

@@ -163,10 +163,14 @@ psa_status_t its_store_remove(struct its_store *st, uint64_t key);
  * valid across sets and removes (it remembers the last key returned). */
 struct its_store_iter {
     uint32_t owner;
+    bool all;     /* every owner's keys (its_store_iter_init_all) */
     bool started;
     uint64_t last;
 };
 void its_store_iter_init(struct its_store_iter *it, uint32_t owner);
+/* Iteration over every key of every owner, in increasing order (how the
+ * ITS partition rebuilds its uid map at start). */
+void its_store_iter_init_all(struct its_store_iter *it);
 /* Next key of the owner into *key. PSA_SUCCESS, PSA_ERROR_DOES_NOT_EXIST
  * at the end, PSA_ERROR_INVALID_ARGUMENT (NULL pointer),
  * PSA_ERROR_BAD_STATE (not open). */

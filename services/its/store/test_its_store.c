@@ -410,6 +410,20 @@ static void test_iterate_and_usage(void **state)
     assert_true(key == UINT64_MAX);
     assert_int_equal(its_store_iter_next(&f->st, &it, &key),
                      PSA_ERROR_DOES_NOT_EXIST);
+    /* Every owner's keys, in order, up to the very last key. */
+    {
+        const uint64_t all[] = {0x0000000000000001ull, 0x0000000100000002ull,
+                                0x00000001FFFFFFFFull, 0x0000000200000001ull,
+                                0xFFFFFFFF00000003ull, UINT64_MAX};
+        its_store_iter_init_all(&it);
+        its_store_iter_init_all(NULL);
+        for (size_t i = 0; i < 6; i++) {
+            assert_int_equal(its_store_iter_next(&f->st, &it, &key), PSA_SUCCESS);
+            assert_true(key == all[i]);
+        }
+        assert_int_equal(its_store_iter_next(&f->st, &it, &key),
+                         PSA_ERROR_DOES_NOT_EXIST);
+    }
     assert_int_equal(its_store_remove(&f->st, UINT64_MAX), PSA_SUCCESS);
     its_store_iter_init(&it, 7);
     assert_int_equal(its_store_iter_next(&f->st, &it, &key),
