@@ -109,9 +109,10 @@ static int seccomp_filter(bool log_only, char *err, size_t errlen)
         if (allowed[i] >= 0)
             rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
     /* The terminal check stdio makes before buffering, and nothing else. */
+    struct scmp_arg_cmp tcgets = {.arg = 1, .op = SCMP_CMP_EQ, .datum_a = TCGETS,
+                                  .datum_b = 0};
     if (rc == 0)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-                              SCMP_A1(SCMP_CMP_EQ, TCGETS));
+        rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, &tcgets);
     if (rc == 0)
         rc = seccomp_load(ctx);
     if (ctx != NULL)
