@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -355,6 +356,39 @@ static void test_pipelined_frames(void **state)
     assert_int_equal(l.messages, 0);
 }
 
+static void *call_gate(void *arg)
+{
+    psa_handle_t h = *(psa_handle_t *)arg;
+    return (void *)(intptr_t)psa_call(h, 0, NULL, 0, NULL, 0);
+}
+
+/* A handle in a call on one thread is busy for the others: the library
+ * says so at once (PROGRAMMER_ERROR), and the call in flight is unharmed. */
+static void test_handle_busy_in_another_thread(void **state)
+{
+    (void)state;
+    psa_handle_t h = psa_connect(TP_GATE_SID, 1);
+    pthread_t th;
+    void *rc;
+    assert_true(h > 0);
+    assert_int_equal(pthread_create(&th, NULL, call_gate, &h), 0);
+    bool held = false;
+    for (int i = 0; i < 200000 && !held; i++)
+        held = live_now().messages == 1;
+    assert_true(held);
+    assert_int_equal(psa_call(h, 1, NULL, 0, NULL, 0), PSA_ERROR_PROGRAMMER_ERROR);
+    psa_handle_t o = psa_connect(TP_GATE_OPEN_SID, 1);
+    assert_true(o > 0);
+    assert_int_equal(psa_call(o, 0, NULL, 0, NULL, 0), PSA_SUCCESS);
+    psa_close(o);
+    assert_int_equal(pthread_join(th, &rc), 0);
+    assert_int_equal((intptr_t)rc, PSA_SUCCESS);
+    uint32_t n = 0;
+    psa_outvec ov = {&n, sizeof(n)};
+    assert_int_equal(psa_call(h, 1, NULL, 0, &ov, 1), PSA_SUCCESS);
+    psa_close(h);
+}
+
 static void test_missing_daemon(void **state)
 {
     (void)state;
@@ -474,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_clients),
         cmocka_unit_test(test_malformed_frames),
         cmocka_unit_test(test_pipelined_frames),
+        cmocka_unit_test(test_handle_busy_in_another_thread),
         cmocka_unit_test(test_missing_daemon),
         cmocka_unit_test(test_daemon_gone),
         cmocka_unit_test(test_policy_other_user),
