@@ -1,13 +1,15 @@
 /*
  * ward_demo.c: a tour of the PSA Firmware Framework API on Ward, against
  * the example partitions of the SPM suite: connect, call, rhandles,
- * stateless calls, one partition calling another, doorbells, and a
- * partition that panics and is restarted while others carry on.
+ * stateless calls, one partition calling another, doorbells, a partition
+ * that panics and is restarted while others carry on, and Internal Trusted
+ * Storage.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "psa/client.h"
+#include "psa/internal_trusted_storage.h"
 #include "psa_manifest/sid.h"
 #include "tp_protocol.h"
 
@@ -89,6 +91,31 @@ int main(void)
     step("other connections never noticed",
          psa_call(echo, PSA_IPC_CALL, &in, 1, &ov, 1) == 10);
     psa_close(echo);
+
+    /* Internal Trusted Storage: objects in the caller's own namespace,
+     * kept across runs; a write-once object can never be changed. */
+    const psa_storage_uid_t uid = 0x5741524444454d4full, once = 0x5741524400000001ull;
+    char got[32] = "";
+    size_t len = 0;
+    struct psa_storage_info_t info;
+    st = psa_its_set(uid, 13, "secret notes!", PSA_STORAGE_FLAG_NONE);
+    step("ITS: store an object", st == PSA_SUCCESS);
+    st = psa_its_get(uid, 0, sizeof(got), got, &len);
+    printf("      read back %zu bytes: \"%.*s\"\n", len, (int)len, got);
+    step("ITS: read it back", st == PSA_SUCCESS && len == 13 && memcmp(got, "secret notes!", 13) == 0);
+    step("ITS: its size and flags",
+         psa_its_get_info(uid, &info) == PSA_SUCCESS && info.size == 13 &&
+             info.flags == PSA_STORAGE_FLAG_NONE);
+    step("ITS: uid 0 is invalid", psa_its_set(0, 1, "x", 0) == PSA_ERROR_INVALID_ARGUMENT);
+    st = psa_its_set(once, 4, "once", PSA_STORAGE_FLAG_WRITE_ONCE);
+    printf("      write-once object: %s\n", st == PSA_SUCCESS ? "created now"
+                                          : "already there from an earlier run");
+    step("ITS: a write-once object cannot be removed",
+         (st == PSA_SUCCESS || st == PSA_ERROR_NOT_PERMITTED) &&
+             psa_its_remove(once) == PSA_ERROR_NOT_PERMITTED);
+    step("ITS: remove the first one",
+         psa_its_remove(uid) == PSA_SUCCESS &&
+             psa_its_get_info(uid, &info) == PSA_ERROR_DOES_NOT_EXIST);
 
     printf(failures ? "Ward demo: %d step(s) FAILED\n" : "Ward demo: all steps passed\n",
            failures);
