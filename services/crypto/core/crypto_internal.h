@@ -27,7 +27,7 @@ struct key_slot {
     uint8_t material[WARD_CRYPTO_KEY_MAX_BYTES];
 };
 
-enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD };
+enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD, OP_KDF };
 
 /* Every entry point: lock and check the core is running. */
 psa_status_t core_enter(void);
@@ -59,6 +59,13 @@ void ops_abort_using_key(int32_t owner, psa_key_id_t key);
 void *op_get(const struct ward_crypto_caller *c, enum op_kind kind, uint32_t handle);
 /* Free the operation and set *handle to 0. */
 void op_release(uint32_t *handle);
+
+/* Derived keys: check the attributes (*len = bytes the key takes), then
+ * create the key from exactly that many derived bytes. */
+psa_status_t key_derive_check(const psa_key_attributes_t *a, size_t *len);
+psa_status_t key_create_derived(const struct ward_crypto_caller *c,
+                                const psa_key_attributes_t *a, const uint8_t *data,
+                                size_t len, psa_key_id_t *key);
 
 /* Hash helpers shared by MAC and tests. */
 bool hash_alg_is_valid(psa_algorithm_t alg);

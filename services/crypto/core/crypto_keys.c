@@ -550,6 +550,37 @@ static psa_status_t create_key(const struct ward_crypto_caller *c,
     return st;
 }
 
+/* Derived keys (crypto_kdf.c): the checks of psa_key_derivation_output_key
+ * before any output is consumed. *len = the bytes of output the key takes. */
+psa_status_t key_derive_check(const psa_key_attributes_t *a, size_t *len)
+{
+    bool persistent = false;
+    if (a->type == PSA_KEY_TYPE_NONE || (a->usage & ~USAGE_KNOWN) != 0 ||
+        PSA_KEY_TYPE_IS_PUBLIC_KEY(a->type)) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    psa_status_t st = check_create_attributes(a, &persistent);
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    if (PSA_KEY_TYPE_IS_ASYMMETRIC(a->type) || a->type == PSA_KEY_TYPE_DES) {
+        return PSA_ERROR_NOT_SUPPORTED; /* not built (DES: no weak-key handling) */
+    }
+    if (a->bits == 0 || a->bits % 8 != 0) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    *len = a->bits / 8;
+    return check_key_size(a->type, *len);
+}
+
+/* Create a key from derived bytes (after key_derive_check). */
+psa_status_t key_create_derived(const struct ward_crypto_caller *c,
+                                const psa_key_attributes_t *a, const uint8_t *data,
+                                size_t len, psa_key_id_t *key)
+{
+    return create_key(c, a, data, len, false, key);
+}
+
 psa_status_t ward_crypto_import_key(const struct ward_crypto_caller *caller,
                                     const psa_key_attributes_t *attributes,
                                     const uint8_t *data, size_t data_length,
