@@ -67,6 +67,13 @@ psa_status_t key_create_derived(const struct ward_crypto_caller *c,
                                 const psa_key_attributes_t *a, const uint8_t *data,
                                 size_t len, psa_key_id_t *key);
 
+/* Key agreement (crypto_asym.c): the shared secret of the standalone
+ * algorithm alg with the caller's private key, which must permit DERIVE and
+ * policy_alg. out holds PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE bytes. */
+psa_status_t ka_compute(const struct ward_crypto_caller *caller, psa_algorithm_t alg,
+                        psa_algorithm_t policy_alg, psa_key_id_t private_key,
+                        const uint8_t *peer, size_t peer_len, uint8_t *out, size_t *len);
+
 /* Hash helpers shared by MAC and tests. */
 bool hash_alg_is_valid(psa_algorithm_t alg);
 

@@ -5,8 +5,8 @@
  * HKDF-Extract, HKDF-Expand (RFC 5869), the TLS 1.2 PRF (RFC 5246 §5) and
  * PSK-to-MS (RFC 4279 §2), PBKDF2 with HMAC or AES-CMAC-PRF-128 (RFC 8018,
  * RFC 4615), and PSA's SP 800-108 counter-mode KDFs with HMAC or CMAC
- * (the CMAC one with the K_0 mitigation). Key agreement steps are not
- * built: PSA_ERROR_NOT_SUPPORTED (crypto_unsupported.c).
+ * (the CMAC one with the K_0 mitigation), also combined with ECDH
+ * (PSA_ALG_KEY_AGREEMENT(PSA_ALG_ECDH, kdf)) through the key agreement step.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +53,8 @@ struct buf {
 };
 
 struct kdf_op {
-    psa_algorithm_t alg;
+    psa_algorithm_t alg;    /* the operation's algorithm (with the KA if any) */
+    psa_algorithm_t ka;     /* the key agreement of a combined algorithm, or 0 */
     enum kdf_kind kind;
     psa_algorithm_t hash;
     size_t hlen;            /* PRF output length */
@@ -196,10 +197,13 @@ psa_status_t ward_crypto_key_derivation_setup(const struct ward_crypto_caller *c
     }
     if (*operation != 0) {
         st = PSA_ERROR_BAD_STATE;
-    } else if (PSA_ALG_IS_KEY_AGREEMENT(alg)) {
-        st = PSA_ALG_IS_RAW_KEY_AGREEMENT(alg) ? PSA_ERROR_INVALID_ARGUMENT
-                                               : PSA_ERROR_NOT_SUPPORTED;
-    } else if (!PSA_ALG_IS_KEY_DERIVATION(alg)) {
+    } else if (PSA_ALG_IS_RAW_KEY_AGREEMENT(alg)) {
+        st = PSA_ERROR_INVALID_ARGUMENT;
+    } else if (PSA_ALG_IS_KEY_AGREEMENT(alg) &&
+               (PSA_ALG_KEY_AGREEMENT_GET_BASE(alg) != PSA_ALG_ECDH ||
+                !PSA_ALG_IS_KEY_DERIVATION(PSA_ALG_KEY_AGREEMENT_GET_KDF(alg)))) {
+        st = PSA_ERROR_NOT_SUPPORTED; /* FFDH, or not a derivation inside */
+    } else if (!PSA_ALG_IS_KEY_AGREEMENT(alg) && !PSA_ALG_IS_KEY_DERIVATION(alg)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else {
         struct kdf_op *o = calloc(1, sizeof *o);
@@ -207,7 +211,12 @@ psa_status_t ward_crypto_key_derivation_setup(const struct ward_crypto_caller *c
             st = PSA_ERROR_INSUFFICIENT_MEMORY;
         } else {
             o->alg = alg;
-            st = kdf_describe(o, alg);
+            psa_algorithm_t kdf = alg;
+            if (PSA_ALG_IS_KEY_AGREEMENT(alg)) {
+                o->ka = PSA_ALG_KEY_AGREEMENT_GET_BASE(alg);
+                kdf = PSA_ALG_KEY_AGREEMENT_GET_KDF(alg);
+            }
+            st = kdf_describe(o, kdf);
             if (st == PSA_SUCCESS) {
                 st = op_alloc(caller, OP_KDF, 0, o, kdf_free, operation);
             } else {
@@ -421,6 +430,14 @@ static bool key_type_fits(const struct kdf_op *o, int s, psa_key_type_t t)
     }
 }
 
+/* With a combined key agreement, the secret step comes from the key
+ * agreement, except for PSK-to-MS, whose key agreement feeds the other
+ * secret and whose secret is the PSK (RFC 5489 ECDHE-PSK). */
+static bool ka_only(const struct kdf_op *o, int s)
+{
+    return o->ka != 0 && s == S_SECRET && o->kind != K_TLS12_PSK_TO_MS;
+}
+
 static void mark_done(struct kdf_op *o, int s)
 {
     o->done |= 1u << s;
@@ -436,8 +453,8 @@ psa_status_t ward_crypto_key_derivation_input_bytes(const struct ward_crypto_cal
     OP_ENTER(OP_KDF, struct kdf_op, o);
     int s = step_index(step);
     st = step_allowed(o, s);
-    if (st == PSA_SUCCESS && s == S_COST) {
-        st = PSA_ERROR_INVALID_ARGUMENT; /* only input_integer */
+    if (st == PSA_SUCCESS && (s == S_COST || ka_only(o, s))) {
+        st = PSA_ERROR_INVALID_ARGUMENT; /* input_integer / key agreement only */
     }
     if (st == PSA_SUCCESS) {
         st = kdf_take(o, s, data, data_length, PSA_KEY_TYPE_NONE);
@@ -484,7 +501,7 @@ psa_status_t ward_crypto_key_derivation_input_key(const struct ward_crypto_calle
     int s = step_index(step);
     struct key_slot *k = NULL;
     st = step_allowed(o, s);
-    if (st == PSA_SUCCESS && s == S_COST) {
+    if (st == PSA_SUCCESS && (s == S_COST || ka_only(o, s))) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     }
     if (st == PSA_SUCCESS) {
@@ -514,6 +531,42 @@ psa_status_t ward_crypto_key_derivation_input_key(const struct ward_crypto_calle
         mark_done(o, s);
         o->verify_only |= verify_only;
         if (s == S_SECRET || s == S_PASSWORD) {
+            o->secret_from_key = true;
+        }
+    } else {
+        op_release(operation);
+    }
+    core_leave();
+    return st;
+}
+
+psa_status_t ward_crypto_key_derivation_key_agreement(const struct ward_crypto_caller *caller,
+    uint32_t *operation, psa_key_derivation_step_t step, psa_key_id_t private_key,
+    const uint8_t *peer_key, size_t peer_key_length)
+{
+    OP_ENTER(OP_KDF, struct kdf_op, o);
+    int s = step_index(step);
+    uint8_t secret[PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE];
+    size_t len = 0;
+    if (o->ka == 0) {
+        st = PSA_ERROR_INVALID_ARGUMENT; /* not a key agreement algorithm */
+    } else {
+        st = step_allowed(o, s);
+    }
+    if (st == PSA_SUCCESS && s != S_SECRET && s != S_OTHER) {
+        st = PSA_ERROR_INVALID_ARGUMENT;
+    }
+    if (st == PSA_SUCCESS) {
+        st = ka_compute(caller, o->ka, o->alg, private_key, peer_key, peer_key_length, secret,
+                        &len);
+    }
+    if (st == PSA_SUCCESS) {
+        st = kdf_take(o, s, secret, len, PSA_KEY_TYPE_DERIVE);
+    }
+    wbe_cleanse(secret, sizeof secret);
+    if (st == PSA_SUCCESS) {
+        mark_done(o, s);
+        if (s == S_SECRET) {
             o->secret_from_key = true;
         }
     } else {

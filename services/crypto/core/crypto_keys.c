@@ -123,6 +123,8 @@ static psa_status_t check_key_size(psa_key_type_t type, size_t len)
     }
 }
 
+static size_t ecc_bits_of(psa_key_type_t type, size_t n);
+
 /* Creation rules shared by import, generate and copy. */
 static psa_status_t check_create_attributes(const psa_key_attributes_t *a, bool *persistent)
 {
@@ -231,7 +233,9 @@ psa_status_t key_record_parse(const uint8_t *buf, size_t len, int32_t owner,
         ward_get_lv32(&r, &mat, &mat_len, WARD_CRYPTO_KEY_MAX_BYTES);
         if (ward_reader_finish(&r) != PSA_SUCCESS || flags != 0 || reserved != 0 ||
             rid != id || PSA_KEY_LIFETIME_IS_VOLATILE(lifetime) ||
-            check_key_size(type, mat_len) != PSA_SUCCESS || bits != mat_len * 8) {
+            (PSA_KEY_TYPE_IS_ECC(type)
+                 ? ecc_bits_of(type, mat_len) != bits || bits == 0
+                 : check_key_size(type, mat_len) != PSA_SUCCESS || bits != mat_len * 8)) {
             st = PSA_ERROR_DATA_CORRUPT;
         } else {
             memset(k, 0, sizeof *k);
@@ -494,6 +498,74 @@ static void set_des_parity(uint8_t *p, size_t n)
     }
 }
 
+/* ECC key sizes: the size in bits of n bytes of material of this type, or 0
+ * if no supported curve of the family has that length. */
+static size_t ecc_bits_of(psa_key_type_t type, size_t n)
+{
+    size_t flen = n;
+    if (PSA_KEY_TYPE_IS_ECC_PUBLIC_KEY(type) &&
+        PSA_KEY_TYPE_ECC_GET_FAMILY(type) != PSA_ECC_FAMILY_MONTGOMERY &&
+        PSA_KEY_TYPE_ECC_GET_FAMILY(type) != PSA_ECC_FAMILY_TWISTED_EDWARDS) {
+        if (n < 3 || n % 2 == 0) {
+            return 0;
+        }
+        flen = (n - 1) / 2;
+    }
+    static const size_t sizes[] = {192, 224, 255, 256, 384, 448, 512, 521};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        if (PSA_BITS_TO_BYTES(sizes[i]) == flen && wbe_ecc_supported(type, sizes[i])) {
+            return sizes[i];
+        }
+    }
+    return 0;
+}
+
+static bool ecc_family_supported(psa_key_type_t type)
+{
+    psa_ecc_family_t f = PSA_KEY_TYPE_ECC_GET_FAMILY(type);
+    return f == PSA_ECC_FAMILY_SECP_R1 || f == PSA_ECC_FAMILY_SECP_K1 ||
+           f == PSA_ECC_FAMILY_BRAINPOOL_P_R1 || f == PSA_ECC_FAMILY_MONTGOMERY ||
+           f == PSA_ECC_FAMILY_TWISTED_EDWARDS;
+}
+
+/* Size and validity of an ECC key to import or generate. */
+static psa_status_t ecc_size(const psa_key_attributes_t *a, const uint8_t *data, size_t n,
+                             bool generate, size_t *len, size_t *bits)
+{
+    if (!ecc_family_supported(a->type)) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    if (generate) {
+        if (a->bits == 0) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        if (!wbe_ecc_supported(a->type, a->bits)) {
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        *bits = a->bits;
+        *len = PSA_BITS_TO_BYTES(a->bits);
+        return PSA_SUCCESS;
+    }
+    if (a->bits != 0 && !wbe_ecc_supported(a->type, a->bits)) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    size_t b = ecc_bits_of(a->type, n);
+    if (n > 1 && PSA_KEY_TYPE_IS_ECC_PUBLIC_KEY(a->type) && (data[0] == 2 || data[0] == 3) &&
+        b == 0 && ecc_bits_of(a->type, 2 * n - 1) != 0) {
+        return PSA_ERROR_NOT_SUPPORTED; /* a compressed point */
+    }
+    if (b == 0 || (a->bits != 0 && a->bits != b)) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    psa_status_t st = wbe_ecc_check(a->type, b, data, n);
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    *bits = b;
+    *len = n;
+    return PSA_SUCCESS;
+}
+
 static psa_status_t create_key(const struct ward_crypto_caller *c,
                                const psa_key_attributes_t *attributes,
                                const uint8_t *data, size_t data_length, bool generate,
@@ -510,32 +582,43 @@ static psa_status_t create_key(const struct ward_crypto_caller *c,
     if (st != PSA_SUCCESS) {
         return st;
     }
-    size_t len;
-    if (generate) {
+    size_t len, bits;
+    if (PSA_KEY_TYPE_IS_ECC(attributes->type)) {
+        st = ecc_size(attributes, data, data_length, generate, &len, &bits);
+        if (st != PSA_SUCCESS) {
+            return st;
+        }
+    } else if (generate) {
         if (attributes->bits == 0 || attributes->bits % 8 != 0) {
             return PSA_KEY_TYPE_IS_ASYMMETRIC(attributes->type) ? PSA_ERROR_NOT_SUPPORTED
                                                                 : PSA_ERROR_INVALID_ARGUMENT;
         }
         len = attributes->bits / 8;
+        bits = len * 8;
     } else {
         len = data_length;
+        bits = len * 8;
         if (attributes->bits != 0 && attributes->bits != len * 8) {
             st = check_key_size(attributes->type, len);
             return st == PSA_ERROR_NOT_SUPPORTED ? st : PSA_ERROR_INVALID_ARGUMENT;
         }
     }
-    st = check_key_size(attributes->type, len);
-    if (st != PSA_SUCCESS) {
-        return st;
+    if (!PSA_KEY_TYPE_IS_ECC(attributes->type)) {
+        st = check_key_size(attributes->type, len);
+        if (st != PSA_SUCCESS) {
+            return st;
+        }
     }
     struct key_slot *tmpl = SCRATCH;
     memset(tmpl, 0, sizeof *tmpl);
     tmpl->attr = *attributes;
     tmpl->attr.reserved = 0;
-    tmpl->attr.bits = len * 8;
+    tmpl->attr.bits = bits;
     tmpl->attr.usage = normalize_usage(attributes->usage);
     tmpl->len = len;
-    if (generate) {
+    if (generate && PSA_KEY_TYPE_IS_ECC(attributes->type)) {
+        st = wbe_ecc_generate(attributes->type, bits, tmpl->material);
+    } else if (generate) {
         st = wbe_random_secret(tmpl->material, len);
         if (st == PSA_SUCCESS && attributes->type == PSA_KEY_TYPE_DES) {
             set_des_parity(tmpl->material, len);
@@ -774,8 +857,6 @@ psa_status_t ward_crypto_export_public_key(const struct ward_crypto_caller *call
                                            size_t data_size, size_t *data_length)
 {
     struct key_slot *k;
-    (void)data;
-    (void)data_size;
     psa_status_t st = core_enter();
     if (st != PSA_SUCCESS) {
         return st;
@@ -783,8 +864,12 @@ psa_status_t ward_crypto_export_public_key(const struct ward_crypto_caller *call
     *data_length = 0;
     st = key_acquire(caller, key, &k);
     if (st == PSA_SUCCESS) {
-        /* Every key this build holds is symmetric: no public part. */
-        st = PSA_ERROR_INVALID_ARGUMENT;
+        if (PSA_KEY_TYPE_IS_ECC(k->attr.type)) {
+            st = wbe_ecc_public(k->attr.type, k->attr.bits, k->material, k->len, data,
+                                data_size, data_length);
+        } else {
+            st = PSA_ERROR_INVALID_ARGUMENT; /* symmetric: no public part */
+        }
         key_release(k);
     }
     core_leave();

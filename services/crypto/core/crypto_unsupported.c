@@ -1,7 +1,6 @@
 /*
  * crypto_unsupported.c: the parts of the API this build does not implement
- * yet (asymmetric signature and encryption, key agreement,
- * PAKE). Each returns PSA_ERROR_NOT_SUPPORTED after the usual
+ * yet (asymmetric encryption, PAKE). Each returns PSA_ERROR_NOT_SUPPORTED after the usual
  * initialisation check, never a partial answer; aborts of inactive
  * operations succeed as the specification requires.
  */
@@ -18,35 +17,6 @@ static psa_status_t not_supported(void)
 }
 
 #define UNUSED(x) (void)(x)
-
-psa_status_t ward_crypto_key_agreement(const struct ward_crypto_caller *caller,
-    psa_key_id_t private_key, const uint8_t *peer_key, size_t peer_key_length,
-    psa_algorithm_t alg, const psa_key_attributes_t *attributes, psa_key_id_t *key)
-{
-    UNUSED(caller); UNUSED(private_key); UNUSED(peer_key); UNUSED(peer_key_length);
-    UNUSED(alg); UNUSED(attributes);
-    *key = PSA_KEY_ID_NULL;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_raw_key_agreement(const struct ward_crypto_caller *caller,
-    psa_algorithm_t alg, psa_key_id_t private_key, const uint8_t *peer_key,
-    size_t peer_key_length, uint8_t *output, size_t output_size, size_t *output_length)
-{
-    UNUSED(caller); UNUSED(alg); UNUSED(private_key); UNUSED(peer_key);
-    UNUSED(peer_key_length); UNUSED(output); UNUSED(output_size);
-    *output_length = 0;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_key_derivation_key_agreement(const struct ward_crypto_caller *caller,
-    uint32_t *operation, psa_key_derivation_step_t step, psa_key_id_t private_key,
-    const uint8_t *peer_key, size_t peer_key_length)
-{
-    UNUSED(caller); UNUSED(operation); UNUSED(step); UNUSED(private_key);
-    UNUSED(peer_key); UNUSED(peer_key_length);
-    return not_supported();
-}
 
 /* Calls on an operation kind this build cannot set up (PAKE). */
 static psa_status_t kdf_inactive(const uint32_t *operation)
@@ -154,40 +124,3 @@ psa_status_t ward_crypto_asymmetric_decrypt(const struct ward_crypto_caller *cal
     return not_supported();
 }
 
-psa_status_t ward_crypto_sign_message(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *input, size_t input_length,
-    uint8_t *signature, size_t signature_size, size_t *signature_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(input); UNUSED(input_length);
-    UNUSED(signature); UNUSED(signature_size);
-    *signature_length = 0;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_verify_message(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *input, size_t input_length,
-    const uint8_t *signature, size_t signature_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(input); UNUSED(input_length);
-    UNUSED(signature); UNUSED(signature_length);
-    return not_supported();
-}
-
-psa_status_t ward_crypto_sign_hash(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *hash, size_t hash_length,
-    uint8_t *signature, size_t signature_size, size_t *signature_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(hash); UNUSED(hash_length);
-    UNUSED(signature); UNUSED(signature_size);
-    *signature_length = 0;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_verify_hash(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *hash, size_t hash_length,
-    const uint8_t *signature, size_t signature_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(hash); UNUSED(hash_length);
-    UNUSED(signature); UNUSED(signature_length);
-    return not_supported();
-}

@@ -264,7 +264,8 @@ static void test_generate(void **state)
     assert_int_equal(psa_export_key(id2, o2, sizeof o2, &n2), PSA_SUCCESS);
     assert_int_equal(n1, 32);
     assert_memory_not_equal(o1, o2, 32);
-    psa_set_key_type(&a, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1));
+    /* Binary curves are not built. */
+    psa_set_key_type(&a, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECT_K1));
     assert_int_equal(psa_generate_key(&a, &id1), PSA_ERROR_NOT_SUPPORTED);
 }
 
@@ -512,9 +513,8 @@ static void test_unsupported_families(void **state)
     assert_int_equal(psa_key_derivation_setup(&kdf, PSA_ALG_SHA_256), PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_key_derivation_output_bytes(&kdf, buf, 4), PSA_ERROR_BAD_STATE);
     assert_int_equal(psa_key_derivation_abort(&kdf), PSA_SUCCESS);
-    assert_int_equal(psa_sign_hash(1, PSA_ALG_ECDSA(PSA_ALG_SHA_256), buf, 32, buf, 64, &n),
-                     PSA_ERROR_NOT_SUPPORTED);
-    assert_int_equal(psa_raw_key_agreement(PSA_ALG_ECDH, 1, buf, 65, buf, 64, &n),
+    assert_int_equal(psa_asymmetric_encrypt(1, PSA_ALG_RSA_PKCS1V15_CRYPT, buf, 16, NULL, 0,
+                                            buf, sizeof buf, &n),
                      PSA_ERROR_NOT_SUPPORTED);
 }
 
