@@ -147,4 +147,22 @@ psa_status_t wbe_eddsa_verify(psa_key_type_t type, size_t bits, const uint8_t *m
                               const uint8_t *msg, size_t msg_len, const uint8_t *sig,
                               size_t sig_len);
 
+/* RSA. A key pair is a PKCS#1 RSAPrivateKey in DER, a public key an
+ * RSAPublicKey in DER (the PSA formats). wbe_rsa_check accepts exactly
+ * these encodings (no PKCS#8 or SubjectPublicKeyInfo, no trailing bytes; a
+ * key pair must be consistent) and gives the modulus size in bits:
+ * PSA_ERROR_INVALID_ARGUMENT otherwise. */
+psa_status_t wbe_rsa_check(psa_key_type_t type, const uint8_t *m, size_t n, size_t *bits);
+/* A new key pair with public exponent 65537, written as DER into out. */
+psa_status_t wbe_rsa_generate(size_t bits, uint8_t *out, size_t out_size, size_t *out_len);
+psa_status_t wbe_rsa_public(psa_key_type_t type, const uint8_t *m, size_t n, uint8_t *out,
+                            size_t out_size, size_t *out_len);
+/* PKCS#1 v1.5 (hash or raw) and PSS signatures of a hash; the signature is
+ * the modulus length. salt_any: PSS verification accepts any salt length. */
+psa_status_t wbe_rsa_sign(const uint8_t *m, size_t n, psa_algorithm_t alg, const uint8_t *hash,
+                          size_t hash_len, uint8_t *sig, size_t sig_size, size_t *sig_len);
+psa_status_t wbe_rsa_verify(psa_key_type_t type, const uint8_t *m, size_t n,
+                            psa_algorithm_t alg, const uint8_t *hash, size_t hash_len,
+                            const uint8_t *sig, size_t sig_len);
+
 #endif /* WARD_CRYPTO_BACKEND_H */

@@ -1,6 +1,6 @@
 /*
- * crypto_asym.c: asymmetric signatures and key agreement on elliptic curve
- * keys: ECDSA (randomized, deterministic per RFC 6979, and ECDSA_ANY) over
+ * crypto_asym.c: asymmetric signatures and key agreement: RSA PKCS#1 v1.5
+ * and PSS signatures, and on elliptic curve keys: ECDSA (randomized, deterministic per RFC 6979, and ECDSA_ANY) over
  * Weierstrass curves, and ECDH over Weierstrass and Montgomery curves
  * (psa_raw_key_agreement, psa_key_agreement). The core checks policy and
  * arguments; the backend computes on the PSA key formats.
@@ -31,6 +31,19 @@ static psa_status_t sig_check(const struct key_slot *k, psa_algorithm_t alg,
     psa_status_t st = key_policy_check(k, usage, alg);
     if (st != PSA_SUCCESS) {
         return st;
+    }
+    if (PSA_ALG_IS_RSA_PKCS1V15_SIGN(alg) || PSA_ALG_IS_RSA_PSS(alg)) {
+        if (!(sign ? k->attr.type == PSA_KEY_TYPE_RSA_KEY_PAIR
+                   : PSA_KEY_TYPE_IS_RSA(k->attr.type))) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        if (alg != PSA_ALG_RSA_PKCS1V15_SIGN_RAW) {
+            psa_algorithm_t h = PSA_ALG_GET_HASH(alg);
+            if (!hash_alg_is_valid(h) || !wbe_hash_supported(h) || h == PSA_ALG_SHAKE256_512) {
+                return PSA_ERROR_NOT_SUPPORTED;
+            }
+        }
+        return PSA_SUCCESS;
     }
     if (alg == PSA_ALG_PURE_EDDSA) {
         bool edwards = PSA_KEY_TYPE_IS_ECC(k->attr.type) &&
@@ -117,16 +130,23 @@ static psa_status_t do_sign(const struct ward_crypto_caller *caller, psa_key_id_
         st = hash_message(hash, input, input_length, digest);
         h = digest;
         hlen = PSA_HASH_LENGTH(hash);
-    } else if (st == PSA_SUCCESS && alg != PSA_ALG_ECDSA_ANY && hlen != PSA_HASH_LENGTH(hash)) {
+    } else if (st == PSA_SUCCESS && alg != PSA_ALG_ECDSA_ANY &&
+               alg != PSA_ALG_RSA_PKCS1V15_SIGN_RAW && hlen != PSA_HASH_LENGTH(hash)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else if (st == PSA_SUCCESS && hlen == 0) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     }
-    size_t sig_len = k != NULL ? 2 * PSA_BITS_TO_BYTES(k->attr.bits) : 0;
+    bool rsa = k != NULL && PSA_KEY_TYPE_IS_RSA(k->attr.type);
+    size_t sig_len = k == NULL ? 0
+                     : rsa     ? PSA_BITS_TO_BYTES(k->attr.bits)
+                               : 2 * PSA_BITS_TO_BYTES(k->attr.bits);
     if (st == PSA_SUCCESS && signature_size < sig_len) {
         st = PSA_ERROR_BUFFER_TOO_SMALL;
     }
-    if (st == PSA_SUCCESS && eddsa) {
+    if (st == PSA_SUCCESS && rsa) {
+        st = wbe_rsa_sign(k->material, k->len, alg, h, hlen, signature, signature_size,
+                          signature_length);
+    } else if (st == PSA_SUCCESS && eddsa) {
         st = wbe_eddsa_sign(k->attr.type, k->attr.bits, k->material, k->len, h, hlen,
                             signature);
         if (st == PSA_SUCCESS) {
@@ -176,12 +196,16 @@ static psa_status_t do_verify(const struct ward_crypto_caller *caller, psa_key_i
         st = hash_message(hash, input, input_length, digest);
         h = digest;
         hlen = PSA_HASH_LENGTH(hash);
-    } else if (st == PSA_SUCCESS && alg != PSA_ALG_ECDSA_ANY && hlen != PSA_HASH_LENGTH(hash)) {
+    } else if (st == PSA_SUCCESS && alg != PSA_ALG_ECDSA_ANY &&
+               alg != PSA_ALG_RSA_PKCS1V15_SIGN_RAW && hlen != PSA_HASH_LENGTH(hash)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else if (st == PSA_SUCCESS && hlen == 0) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     }
-    if (st == PSA_SUCCESS && eddsa) {
+    if (st == PSA_SUCCESS && PSA_KEY_TYPE_IS_RSA(k->attr.type)) {
+        st = wbe_rsa_verify(k->attr.type, k->material, k->len, alg, h, hlen, signature,
+                            signature_length);
+    } else if (st == PSA_SUCCESS && eddsa) {
         st = wbe_eddsa_verify(k->attr.type, k->attr.bits, k->material, k->len, h, hlen,
                               signature, signature_length);
     } else if (st == PSA_SUCCESS) {

@@ -103,7 +103,7 @@ static psa_status_t check_key_size(psa_key_type_t type, size_t len)
         if (len == 0) {
             return PSA_ERROR_INVALID_ARGUMENT;
         }
-        return len <= WARD_CRYPTO_KEY_MAX_BYTES ? PSA_SUCCESS : PSA_ERROR_NOT_SUPPORTED;
+        return len <= WARD_CRYPTO_RAW_KEY_MAX_BYTES ? PSA_SUCCESS : PSA_ERROR_NOT_SUPPORTED;
     case PSA_KEY_TYPE_AES:
     case PSA_KEY_TYPE_ARIA:
     case PSA_KEY_TYPE_CAMELLIA:
@@ -124,6 +124,13 @@ static psa_status_t check_key_size(psa_key_type_t type, size_t len)
 }
 
 static size_t ecc_bits_of(psa_key_type_t type, size_t n);
+
+/* A stored RSA key: valid DER of the recorded size. */
+static bool rsa_record_ok(psa_key_type_t type, const uint8_t *m, size_t n, uint32_t bits)
+{
+    size_t b = 0;
+    return wbe_rsa_check(type, m, n, &b) == PSA_SUCCESS && b == bits;
+}
 
 /* Creation rules shared by import, generate and copy. */
 static psa_status_t check_create_attributes(const psa_key_attributes_t *a, bool *persistent)
@@ -233,7 +240,9 @@ psa_status_t key_record_parse(const uint8_t *buf, size_t len, int32_t owner,
         ward_get_lv32(&r, &mat, &mat_len, WARD_CRYPTO_KEY_MAX_BYTES);
         if (ward_reader_finish(&r) != PSA_SUCCESS || flags != 0 || reserved != 0 ||
             rid != id || PSA_KEY_LIFETIME_IS_VOLATILE(lifetime) ||
-            (PSA_KEY_TYPE_IS_ECC(type)
+            (PSA_KEY_TYPE_IS_RSA(type)
+                 ? !rsa_record_ok(type, mat, mat_len, bits)
+             : PSA_KEY_TYPE_IS_ECC(type)
                  ? ecc_bits_of(type, mat_len) != bits || bits == 0
                  : check_key_size(type, mat_len) != PSA_SUCCESS || bits != mat_len * 8)) {
             st = PSA_ERROR_DATA_CORRUPT;
@@ -566,6 +575,55 @@ static psa_status_t ecc_size(const psa_key_attributes_t *a, const uint8_t *data,
     return PSA_SUCCESS;
 }
 
+static size_t g_rsa_max_bits = WARD_CRYPTO_RSA_MAX_BITS_DEFAULT;
+
+void ward_crypto_set_rsa_max_bits(size_t max_bits)
+{
+    if (max_bits == 0 || max_bits > WARD_CRYPTO_RSA_MAX_BITS_DEFAULT) {
+        max_bits = WARD_CRYPTO_RSA_MAX_BITS_DEFAULT;
+    }
+    __atomic_store_n(&g_rsa_max_bits, max_bits, __ATOMIC_RELAXED);
+}
+
+#define RSA_MIN_BITS_IMPORT 512u
+#define RSA_MIN_BITS_GENERATE 1024u
+
+/* An RSA key to import (validated, *bits its size) or generate (into
+ * material, *len its DER length). */
+static psa_status_t rsa_create(const psa_key_attributes_t *a, const uint8_t *data, size_t n,
+                               bool generate, uint8_t *material, size_t *len, size_t *bits)
+{
+    size_t max = __atomic_load_n(&g_rsa_max_bits, __ATOMIC_RELAXED);
+    if (generate) {
+        if (a->bits == 0) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        if (a->bits < RSA_MIN_BITS_GENERATE || a->bits > max || a->bits % 8 != 0) {
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        *bits = a->bits;
+        return wbe_rsa_generate(a->bits, material, WARD_CRYPTO_KEY_MAX_BYTES, len);
+    }
+    if (n > WARD_CRYPTO_KEY_MAX_BYTES) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    size_t b = 0;
+    psa_status_t st = wbe_rsa_check(a->type, data, n, &b);
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    if (a->bits != 0 && a->bits != b) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    if (b < RSA_MIN_BITS_IMPORT || b > max) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    memcpy(material, data, n);
+    *len = n;
+    *bits = b;
+    return PSA_SUCCESS;
+}
+
 static psa_status_t create_key(const struct ward_crypto_caller *c,
                                const psa_key_attributes_t *attributes,
                                const uint8_t *data, size_t data_length, bool generate,
@@ -583,6 +641,21 @@ static psa_status_t create_key(const struct ward_crypto_caller *c,
         return st;
     }
     size_t len, bits;
+    if (PSA_KEY_TYPE_IS_RSA(attributes->type)) {
+        struct key_slot *tmpl = SCRATCH;
+        memset(tmpl, 0, sizeof *tmpl);
+        st = rsa_create(attributes, data, data_length, generate, tmpl->material, &len, &bits);
+        if (st == PSA_SUCCESS) {
+            tmpl->attr = *attributes;
+            tmpl->attr.reserved = 0;
+            tmpl->attr.bits = bits;
+            tmpl->attr.usage = normalize_usage(attributes->usage);
+            tmpl->len = len;
+            st = key_commit(c, tmpl, persistent, key);
+        }
+        slot_wipe(tmpl);
+        return st;
+    }
     if (PSA_KEY_TYPE_IS_ECC(attributes->type)) {
         st = ecc_size(attributes, data, data_length, generate, &len, &bits);
         if (st != PSA_SUCCESS) {
@@ -864,7 +937,10 @@ psa_status_t ward_crypto_export_public_key(const struct ward_crypto_caller *call
     *data_length = 0;
     st = key_acquire(caller, key, &k);
     if (st == PSA_SUCCESS) {
-        if (PSA_KEY_TYPE_IS_ECC(k->attr.type)) {
+        if (PSA_KEY_TYPE_IS_RSA(k->attr.type)) {
+            st = wbe_rsa_public(k->attr.type, k->material, k->len, data, data_size,
+                                data_length);
+        } else if (PSA_KEY_TYPE_IS_ECC(k->attr.type)) {
             st = wbe_ecc_public(k->attr.type, k->attr.bits, k->material, k->len, data,
                                 data_size, data_length);
         } else {

@@ -6,6 +6,7 @@
  */
 #include "ward_crypto_backend.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 #include <openssl/params.h>
 #include <openssl/provider.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 /* ---- the library context and the fetched algorithm table ------------------ */
 
@@ -1346,4 +1349,207 @@ psa_status_t wbe_eddsa_verify(psa_key_type_t type, size_t bits, const uint8_t *m
         return PSA_ERROR_INVALID_SIGNATURE;
     }
     return eddsa_run(type, bits, m, n, msg, msg_len, NULL, sig, sig_len);
+}
+
+/* ---- RSA ----------------------------------------------------------------------- */
+
+/* Parse a PSA RSA key strictly: d2i also accepts PKCS#8 and trailing bytes,
+ * so the key must re-encode to exactly the input. */
+static EVP_PKEY *rsa_pkey(psa_key_type_t type, const uint8_t *m, size_t n)
+{
+    const uint8_t *p = m;
+    bool pair = type == PSA_KEY_TYPE_RSA_KEY_PAIR;
+    if (n == 0 || n > (size_t)LONG_MAX) {
+        return NULL;
+    }
+    EVP_PKEY *pk = pair ? d2i_PrivateKey_ex(EVP_PKEY_RSA, NULL, &p, (long)n, g_libctx, NULL)
+                        : d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)n);
+    if (pk == NULL || p != m + n) {
+        EVP_PKEY_free(pk);
+        ERR_clear_error();
+        return NULL;
+    }
+    uint8_t *der = NULL;
+    int len = pair ? i2d_PrivateKey(pk, &der) : i2d_PublicKey(pk, &der);
+    bool same = len > 0 && (size_t)len == n && CRYPTO_memcmp(der, m, n) == 0;
+    if (der != NULL) {
+        OPENSSL_clear_free(der, len > 0 ? (size_t)len : 0);
+    }
+    if (!same) {
+        EVP_PKEY_free(pk);
+        pk = NULL;
+    }
+    ERR_clear_error();
+    return pk;
+}
+
+psa_status_t wbe_rsa_check(psa_key_type_t type, const uint8_t *m, size_t n, size_t *bits)
+{
+    EVP_PKEY *pk = rsa_pkey(type, m, n);
+    if (pk == NULL) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    psa_status_t st = PSA_SUCCESS;
+    BIGNUM *e = NULL;
+    if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e) != 1 || !BN_is_odd(e) ||
+        BN_is_one(e)) {
+        st = PSA_ERROR_INVALID_ARGUMENT;
+    }
+    if (st == PSA_SUCCESS && type == PSA_KEY_TYPE_RSA_KEY_PAIR) {
+        EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL);
+        if (ctx == NULL || EVP_PKEY_pairwise_check(ctx) != 1) {
+            st = PSA_ERROR_INVALID_ARGUMENT;
+        }
+        EVP_PKEY_CTX_free(ctx);
+    }
+    *bits = (size_t)EVP_PKEY_get_bits(pk);
+    BN_free(e);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_rsa_generate(size_t bits, uint8_t *out, size_t out_size, size_t *out_len)
+{
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(g_libctx, "RSA", NULL);
+    EVP_PKEY *pk = NULL;
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    if (ctx != NULL && EVP_PKEY_keygen_init(ctx) == 1 &&
+        EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, (int)bits) == 1 &&
+        EVP_PKEY_generate(ctx, &pk) == 1) {
+        uint8_t *der = NULL;
+        int len = i2d_PrivateKey(pk, &der);
+        if (len <= 0) {
+            st = PSA_ERROR_CORRUPTION_DETECTED;
+        } else if ((size_t)len > out_size) {
+            st = PSA_ERROR_NOT_SUPPORTED;
+        } else {
+            memcpy(out, der, (size_t)len);
+            *out_len = (size_t)len;
+            st = PSA_SUCCESS;
+        }
+        if (der != NULL) {
+            OPENSSL_clear_free(der, len > 0 ? (size_t)len : 0);
+        }
+    }
+    EVP_PKEY_free(pk);
+    EVP_PKEY_CTX_free(ctx);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_rsa_public(psa_key_type_t type, const uint8_t *m, size_t n, uint8_t *out,
+                            size_t out_size, size_t *out_len)
+{
+    EVP_PKEY *pk = rsa_pkey(type, m, n);
+    if (pk == NULL) {
+        return PSA_ERROR_CORRUPTION_DETECTED;
+    }
+    uint8_t *der = NULL;
+    int len = i2d_PublicKey(pk, &der);
+    psa_status_t st;
+    if (len <= 0) {
+        st = PSA_ERROR_CORRUPTION_DETECTED;
+    } else if ((size_t)len > out_size) {
+        st = PSA_ERROR_BUFFER_TOO_SMALL;
+    } else {
+        memcpy(out, der, (size_t)len);
+        *out_len = (size_t)len;
+        st = PSA_SUCCESS;
+    }
+    OPENSSL_free(der);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}
+
+/* Padding parameters of a PSA RSA signature algorithm on ctx. */
+static bool rsa_sig_params(EVP_PKEY_CTX *ctx, EVP_PKEY *pk, psa_algorithm_t alg, bool verify)
+{
+    OSSL_PARAM params[5];
+    int n = 0, salt = 0;
+    char pad_pkcs1[] = "pkcs1", pad_pss[] = "pss", salt_auto[] = "auto";
+    psa_algorithm_t h = PSA_ALG_GET_HASH(alg);
+    const EVP_MD *md = h != 0 ? find_md(h) : NULL;
+    if (h != 0 && md == NULL) {
+        return false;
+    }
+    if (PSA_ALG_IS_RSA_PKCS1V15_SIGN(alg)) {
+        params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE, pad_pkcs1, 0);
+    } else {
+        params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE, pad_pss, 0);
+    }
+    if (md != NULL) {
+        params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_DIGEST,
+                                                       (char *)EVP_MD_get0_name(md), 0);
+    }
+    if (PSA_ALG_IS_RSA_PSS(alg)) {
+        params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_MGF1_DIGEST,
+                                                       (char *)EVP_MD_get0_name(md), 0);
+        if (verify && PSA_ALG_IS_RSA_PSS_ANY_SALT(alg)) {
+            params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PSS_SALTLEN,
+                                                           salt_auto, 0);
+        } else {
+            /* PSA: the hash length, or the largest that fits (emLen - hLen - 2). */
+            int hlen = (int)PSA_HASH_LENGTH(h);
+            int em_len = (EVP_PKEY_get_bits(pk) - 1 + 7) / 8;
+            salt = em_len - hlen - 2 < hlen ? em_len - hlen - 2 : hlen;
+            if (salt < 0) {
+                return false;
+            }
+            params[n++] = OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PSS_SALTLEN, &salt);
+        }
+    }
+    params[n] = OSSL_PARAM_construct_end();
+    return EVP_PKEY_CTX_set_params(ctx, params) == 1;
+}
+
+psa_status_t wbe_rsa_sign(const uint8_t *m, size_t n, psa_algorithm_t alg, const uint8_t *hash,
+                          size_t hash_len, uint8_t *sig, size_t sig_size, size_t *sig_len)
+{
+    EVP_PKEY *pk = rsa_pkey(PSA_KEY_TYPE_RSA_KEY_PAIR, m, n);
+    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    size_t k = pk != NULL ? (size_t)EVP_PKEY_get_size(pk) : 0;
+    if (ctx != NULL) {
+        size_t len = k;
+        if (sig_size < k) {
+            st = PSA_ERROR_BUFFER_TOO_SMALL;
+        } else if (EVP_PKEY_sign_init(ctx) != 1 || !rsa_sig_params(ctx, pk, alg, false)) {
+            st = PSA_ERROR_INVALID_ARGUMENT; /* e.g. PSS with a hash too long for the key */
+        } else if (EVP_PKEY_sign(ctx, sig, &len, hash, hash_len) != 1) {
+            st = PSA_ERROR_INVALID_ARGUMENT; /* e.g. raw input longer than k - 11 */
+        } else {
+            *sig_len = len;
+            st = PSA_SUCCESS;
+        }
+    }
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_rsa_verify(psa_key_type_t type, const uint8_t *m, size_t n,
+                            psa_algorithm_t alg, const uint8_t *hash, size_t hash_len,
+                            const uint8_t *sig, size_t sig_len)
+{
+    EVP_PKEY *pk = rsa_pkey(type, m, n);
+    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    if (ctx != NULL) {
+        if (sig_len != (size_t)EVP_PKEY_get_size(pk)) {
+            st = PSA_ERROR_INVALID_SIGNATURE;
+        } else if (EVP_PKEY_verify_init(ctx) != 1 || !rsa_sig_params(ctx, pk, alg, true)) {
+            st = PSA_ERROR_INVALID_ARGUMENT;
+        } else {
+            st = EVP_PKEY_verify(ctx, sig, sig_len, hash, hash_len) == 1
+                     ? PSA_SUCCESS
+                     : PSA_ERROR_INVALID_SIGNATURE;
+        }
+    }
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
 }
