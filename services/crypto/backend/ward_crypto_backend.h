@@ -164,5 +164,15 @@ psa_status_t wbe_rsa_sign(const uint8_t *m, size_t n, psa_algorithm_t alg, const
 psa_status_t wbe_rsa_verify(psa_key_type_t type, const uint8_t *m, size_t n,
                             psa_algorithm_t alg, const uint8_t *hash, size_t hash_len,
                             const uint8_t *sig, size_t sig_len);
+/* RSAES-OAEP (label: the PSA salt) and RSAES-PKCS1-v1_5. out has room for
+ * the modulus length. Encryption: PSA_ERROR_INVALID_ARGUMENT if the input is
+ * too long. Decryption: PSA_ERROR_INVALID_PADDING for any bad ciphertext
+ * (one status for every padding failure). */
+psa_status_t wbe_rsa_crypt(psa_key_type_t type, const uint8_t *m, size_t n,
+                           psa_algorithm_t alg, bool encrypt, const uint8_t *in, size_t in_len,
+                           const uint8_t *label, size_t label_len, uint8_t *out,
+                           size_t *out_len);
+/* The modulus length in bytes of an RSA key, 0 if it does not parse. */
+size_t wbe_rsa_size(psa_key_type_t type, const uint8_t *m, size_t n);
 
 #endif /* WARD_CRYPTO_BACKEND_H */

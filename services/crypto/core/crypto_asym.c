@@ -1,6 +1,6 @@
 /*
- * crypto_asym.c: asymmetric signatures and key agreement: RSA PKCS#1 v1.5
- * and PSS signatures, and on elliptic curve keys: ECDSA (randomized, deterministic per RFC 6979, and ECDSA_ANY) over
+ * crypto_asym.c: asymmetric signatures, encryption and key agreement: RSA
+ * PKCS#1 v1.5 and PSS signatures, RSA OAEP and PKCS#1 v1.5 encryption, and on elliptic curve keys: ECDSA (randomized, deterministic per RFC 6979, and ECDSA_ANY) over
  * Weierstrass curves, and ECDH over Weierstrass and Montgomery curves
  * (psa_raw_key_agreement, psa_key_agreement). The core checks policy and
  * arguments; the backend computes on the PSA key formats.
@@ -344,4 +344,90 @@ psa_status_t ward_crypto_key_agreement(const struct ward_crypto_caller *caller,
     wbe_cleanse(secret, sizeof secret);
     core_leave();
     return st;
+}
+
+/* ---- asymmetric encryption (RSA) --------------------------------------------------- */
+
+static psa_status_t do_crypt(const struct ward_crypto_caller *caller, psa_key_id_t key,
+                             psa_algorithm_t alg, bool encrypt, const uint8_t *input,
+                             size_t input_length, const uint8_t *salt, size_t salt_length,
+                             uint8_t *output, size_t output_size, size_t *output_length)
+{
+    psa_status_t st = core_enter();
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    *output_length = 0;
+    struct key_slot *k = NULL;
+    uint8_t buf[512]; /* RSA-4096 */
+    size_t len = 0, kbytes = 0;
+    if (!PSA_ALG_IS_ASYMMETRIC_ENCRYPTION(alg)) {
+        st = PSA_ERROR_INVALID_ARGUMENT;
+    } else {
+        st = key_acquire(caller, key, &k);
+    }
+    if (st == PSA_SUCCESS) {
+        st = key_policy_check(k, encrypt ? PSA_KEY_USAGE_ENCRYPT : PSA_KEY_USAGE_DECRYPT, alg);
+    }
+    if (st == PSA_SUCCESS && alg != PSA_ALG_RSA_PKCS1V15_CRYPT && !PSA_ALG_IS_RSA_OAEP(alg)) {
+        st = PSA_ERROR_NOT_SUPPORTED;
+    }
+    if (st == PSA_SUCCESS && !(encrypt ? PSA_KEY_TYPE_IS_RSA(k->attr.type)
+                                       : k->attr.type == PSA_KEY_TYPE_RSA_KEY_PAIR)) {
+        st = PSA_ERROR_INVALID_ARGUMENT;
+    }
+    if (st == PSA_SUCCESS && PSA_ALG_IS_RSA_OAEP(alg)) {
+        psa_algorithm_t h = PSA_ALG_GET_HASH(alg);
+        if (!hash_alg_is_valid(h) || !wbe_hash_supported(h) || h == PSA_ALG_SHAKE256_512) {
+            st = PSA_ERROR_NOT_SUPPORTED;
+        }
+    }
+    if (st == PSA_SUCCESS && alg == PSA_ALG_RSA_PKCS1V15_CRYPT && salt_length != 0) {
+        st = PSA_ERROR_INVALID_ARGUMENT; /* no label in PKCS#1 v1.5 */
+    }
+    if (st == PSA_SUCCESS) {
+        kbytes = wbe_rsa_size(k->attr.type, k->material, k->len);
+        if (kbytes == 0 || kbytes > sizeof buf) {
+            st = PSA_ERROR_CORRUPTION_DETECTED;
+        } else if (encrypt && output_size < kbytes) {
+            st = PSA_ERROR_BUFFER_TOO_SMALL;
+        } else if (!encrypt && input_length != kbytes) {
+            st = PSA_ERROR_INVALID_ARGUMENT;
+        }
+    }
+    if (st == PSA_SUCCESS) {
+        st = wbe_rsa_crypt(k->attr.type, k->material, k->len, alg, encrypt, input,
+                           input_length, salt, salt_length, buf, &len);
+    }
+    if (st == PSA_SUCCESS && output_size < len) {
+        st = PSA_ERROR_BUFFER_TOO_SMALL;
+    }
+    if (st == PSA_SUCCESS) {
+        memcpy(output, buf, len);
+        *output_length = len;
+    }
+    wbe_cleanse(buf, sizeof buf);
+    if (k != NULL) {
+        key_release(k);
+    }
+    core_leave();
+    return st;
+}
+
+psa_status_t ward_crypto_asymmetric_encrypt(const struct ward_crypto_caller *caller,
+    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *input, size_t input_length,
+    const uint8_t *salt, size_t salt_length, uint8_t *output, size_t output_size,
+    size_t *output_length)
+{
+    return do_crypt(caller, key, alg, true, input, input_length, salt, salt_length, output,
+                    output_size, output_length);
+}
+
+psa_status_t ward_crypto_asymmetric_decrypt(const struct ward_crypto_caller *caller,
+    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *input, size_t input_length,
+    const uint8_t *salt, size_t salt_length, uint8_t *output, size_t output_size,
+    size_t *output_length)
+{
+    return do_crypt(caller, key, alg, false, input, input_length, salt, salt_length, output,
+                    output_size, output_length);
 }

@@ -1,20 +1,10 @@
 /*
  * crypto_unsupported.c: the parts of the API this build does not implement
- * yet (asymmetric encryption, PAKE). Each returns PSA_ERROR_NOT_SUPPORTED after the usual
+ * yet (PAKE). Each returns PSA_ERROR_NOT_SUPPORTED after the usual
  * initialisation check, never a partial answer; aborts of inactive
  * operations succeed as the specification requires.
  */
 #include "crypto_internal.h"
-
-static psa_status_t not_supported(void)
-{
-    psa_status_t st = core_enter();
-    if (st != PSA_SUCCESS) {
-        return st;
-    }
-    core_leave();
-    return PSA_ERROR_NOT_SUPPORTED;
-}
 
 #define UNUSED(x) (void)(x)
 
@@ -100,27 +90,5 @@ psa_status_t ward_crypto_pake_abort(const struct ward_crypto_caller *caller,
     UNUSED(caller);
     *operation = 0;
     return PSA_SUCCESS;
-}
-
-psa_status_t ward_crypto_asymmetric_encrypt(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *input, size_t input_length,
-    const uint8_t *salt, size_t salt_length, uint8_t *output, size_t output_size,
-    size_t *output_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(input); UNUSED(input_length);
-    UNUSED(salt); UNUSED(salt_length); UNUSED(output); UNUSED(output_size);
-    *output_length = 0;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_asymmetric_decrypt(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *input, size_t input_length,
-    const uint8_t *salt, size_t salt_length, uint8_t *output, size_t output_size,
-    size_t *output_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(input); UNUSED(input_length);
-    UNUSED(salt); UNUSED(salt_length); UNUSED(output); UNUSED(output_size);
-    *output_length = 0;
-    return not_supported();
 }
 

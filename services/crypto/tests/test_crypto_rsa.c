@@ -203,11 +203,93 @@ static void test_rsa_signatures(void **state)
     assert_int_equal(psa_sign_hash(k, V15, h, 32, sig, sizeof sig, &n),
                      PSA_ERROR_INVALID_ARGUMENT);
     psa_destroy_key(k);
-    /* Encryption is not built. */
-    k = import_key(PUB, PSA_KEY_USAGE_ENCRYPT, PSA_ALG_RSA_OAEP(PSA_ALG_SHA_256), pub, pub_len);
-    assert_int_equal(psa_asymmetric_encrypt(k, PSA_ALG_RSA_OAEP(PSA_ALG_SHA_256), h, 16, NULL, 0,
-                                            sig, sizeof sig, &n),
-                     PSA_ERROR_NOT_SUPPORTED);
+}
+
+static void test_rsa_encryption(void **state)
+{
+    (void)state;
+    BIG(pair, RSA1024_PAIR);
+    BIG(pub, RSA1024_PUB);
+    BIG(oaep_ct, RSA1024_OAEP_SHA256_LABEL_CT);
+    BIG(v15_ct, RSA1024_V15_CT);
+    HEX(pt, RSA1024_CRYPT_PT);
+    psa_algorithm_t oaep = PSA_ALG_RSA_OAEP(PSA_ALG_SHA_256);
+    psa_algorithm_t v15c = PSA_ALG_RSA_PKCS1V15_CRYPT;
+    const uint8_t label[] = "label";
+    uint8_t ct[128], out[128];
+    size_t n, m;
+    psa_key_usage_t both = PSA_KEY_USAGE_ENCRYPT | PSA_KEY_USAGE_DECRYPT;
+    psa_key_id_t k = import_key(PAIR, both, oaep, pair, pair_len);
+    /* Decrypt the library-made ciphertext; wrong label; tampered. */
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, oaep_ct, oaep_ct_len, label, 5, out,
+                                            sizeof out, &n), PSA_SUCCESS);
+    assert_int_equal(n, pt_len);
+    assert_memory_equal(out, pt, pt_len);
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, oaep_ct, oaep_ct_len, label, 4, out,
+                                            sizeof out, &n), PSA_ERROR_INVALID_PADDING);
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, oaep_ct, oaep_ct_len, label, 5, out,
+                                            pt_len - 1, &n), PSA_ERROR_BUFFER_TOO_SMALL);
+    oaep_ct[50] ^= 1;
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, oaep_ct, oaep_ct_len, label, 5, out,
+                                            sizeof out, &n), PSA_ERROR_INVALID_PADDING);
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, oaep_ct, oaep_ct_len - 1, label, 5, out,
+                                            sizeof out, &n), PSA_ERROR_INVALID_ARGUMENT);
+    /* Round trip through the public key; the exact-size output buffer. */
+    psa_key_id_t p = import_key(PUB, PSA_KEY_USAGE_ENCRYPT, oaep, pub, pub_len);
+    assert_int_equal(psa_asymmetric_encrypt(p, oaep, pt, pt_len, label, 5, ct, sizeof ct, &m),
+                     PSA_SUCCESS);
+    assert_int_equal(m, 128);
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, ct, m, label, 5, out, pt_len, &n),
+                     PSA_SUCCESS);
+    assert_memory_equal(out, pt, pt_len);
+    assert_int_equal(psa_asymmetric_encrypt(p, oaep, pt, pt_len, label, 5, ct, 127, &m),
+                     PSA_ERROR_BUFFER_TOO_SMALL);
+    /* OAEP-SHA-256 on 1024 bits holds at most 128 - 2*32 - 2 = 62 bytes. */
+    uint8_t big[63] = {0};
+    assert_int_equal(psa_asymmetric_encrypt(p, oaep, big, 62, NULL, 0, ct, sizeof ct, &m),
+                     PSA_SUCCESS);
+    assert_int_equal(psa_asymmetric_encrypt(p, oaep, big, 63, NULL, 0, ct, sizeof ct, &m),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    /* Policy: a public key cannot decrypt; usage; algorithm. */
+    assert_int_equal(psa_asymmetric_decrypt(p, oaep, ct, 128, NULL, 0, out, sizeof out, &n),
+                     PSA_ERROR_NOT_PERMITTED);
+    psa_destroy_key(p);
+    p = import_key(PUB, PSA_KEY_USAGE_DECRYPT, oaep, pub, pub_len);
+    assert_int_equal(psa_asymmetric_decrypt(p, oaep, ct, 128, NULL, 0, out, sizeof out, &n),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    psa_destroy_key(p);
+    assert_int_equal(psa_asymmetric_encrypt(k, v15c, pt, pt_len, NULL, 0, ct, sizeof ct, &m),
+                     PSA_ERROR_NOT_PERMITTED);
+    assert_int_equal(psa_asymmetric_encrypt(k, PSA_ALG_SHA_256, pt, pt_len, NULL, 0, ct,
+                                            sizeof ct, &m), PSA_ERROR_INVALID_ARGUMENT);
+    psa_destroy_key(k);
+    /* PKCS#1 v1.5 encryption: decrypt the library-made ciphertext; round
+     * trip; no label allowed; k - 11 bytes at most. */
+    k = import_key(PAIR, both, v15c, pair, pair_len);
+    assert_int_equal(psa_asymmetric_decrypt(k, v15c, v15_ct, v15_ct_len, NULL, 0, out,
+                                            sizeof out, &n), PSA_SUCCESS);
+    assert_memory_equal(out, pt, pt_len);
+    assert_int_equal(psa_asymmetric_encrypt(k, v15c, pt, pt_len, NULL, 0, ct, sizeof ct, &m),
+                     PSA_SUCCESS);
+    assert_int_equal(psa_asymmetric_decrypt(k, v15c, ct, m, NULL, 0, out, sizeof out, &n),
+                     PSA_SUCCESS);
+    assert_int_equal(n, pt_len);
+    assert_int_equal(psa_asymmetric_encrypt(k, v15c, pt, pt_len, label, 5, ct, sizeof ct, &m),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    uint8_t max[118] = {0};
+    assert_int_equal(psa_asymmetric_encrypt(k, v15c, max, 117, NULL, 0, ct, sizeof ct, &m),
+                     PSA_SUCCESS);
+    assert_int_equal(psa_asymmetric_encrypt(k, v15c, max, 118, NULL, 0, ct, sizeof ct, &m),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    v15_ct[20] ^= 1;
+    assert_int_equal(psa_asymmetric_decrypt(k, v15c, v15_ct, v15_ct_len, NULL, 0, out,
+                                            sizeof out, &n), PSA_ERROR_INVALID_PADDING);
+    psa_destroy_key(k);
+    /* An ECC key cannot do RSA encryption. */
+    uint8_t d[32] = {1};
+    k = import_key(PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1), both, oaep, d, 32);
+    assert_int_equal(psa_asymmetric_encrypt(k, oaep, pt, pt_len, NULL, 0, ct, sizeof ct, &m),
+                     PSA_ERROR_INVALID_ARGUMENT);
     psa_destroy_key(k);
 }
 
@@ -216,6 +298,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CRYPTO_TEST(test_rsa_keys),
         CRYPTO_TEST(test_rsa_signatures),
+        CRYPTO_TEST(test_rsa_encryption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

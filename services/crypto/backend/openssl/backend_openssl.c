@@ -1553,3 +1553,68 @@ psa_status_t wbe_rsa_verify(psa_key_type_t type, const uint8_t *m, size_t n,
     ERR_clear_error();
     return st;
 }
+
+size_t wbe_rsa_size(psa_key_type_t type, const uint8_t *m, size_t n)
+{
+    EVP_PKEY *pk = rsa_pkey(type, m, n);
+    size_t k = pk != NULL ? (size_t)EVP_PKEY_get_size(pk) : 0;
+    EVP_PKEY_free(pk);
+    return k;
+}
+
+psa_status_t wbe_rsa_crypt(psa_key_type_t type, const uint8_t *m, size_t n,
+                           psa_algorithm_t alg, bool encrypt, const uint8_t *in, size_t in_len,
+                           const uint8_t *label, size_t label_len, uint8_t *out,
+                           size_t *out_len)
+{
+    EVP_PKEY *pk = rsa_pkey(type, m, n);
+    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    OSSL_PARAM params[5];
+    int np = 0;
+    char pad_oaep[] = "oaep", pad_pkcs1[] = "pkcs1";
+    if (ctx == NULL) {
+        goto out;
+    }
+    if (PSA_ALG_IS_RSA_OAEP(alg)) {
+        const EVP_MD *md = find_md(PSA_ALG_GET_HASH(alg));
+        if (md == NULL) {
+            st = PSA_ERROR_NOT_SUPPORTED;
+            goto out;
+        }
+        params[np++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_PAD_MODE, pad_oaep, 0);
+        params[np++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_OAEP_DIGEST,
+                                                        (char *)EVP_MD_get0_name(md), 0);
+        params[np++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_MGF1_DIGEST,
+                                                        (char *)EVP_MD_get0_name(md), 0);
+        if (label_len != 0) {
+            params[np++] = OSSL_PARAM_construct_octet_string(OSSL_ASYM_CIPHER_PARAM_OAEP_LABEL,
+                                                             (void *)label, label_len);
+        }
+    } else {
+        params[np++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_PAD_MODE, pad_pkcs1, 0);
+    }
+    params[np] = OSSL_PARAM_construct_end();
+    size_t len = (size_t)EVP_PKEY_get_size(pk);
+    if (encrypt) {
+        if (EVP_PKEY_encrypt_init_ex(ctx, params) != 1) {
+            goto out;
+        }
+        st = EVP_PKEY_encrypt(ctx, out, &len, in, in_len) == 1 ? PSA_SUCCESS
+                                                                : PSA_ERROR_INVALID_ARGUMENT;
+    } else {
+        if (EVP_PKEY_decrypt_init_ex(ctx, params) != 1) {
+            goto out;
+        }
+        st = EVP_PKEY_decrypt(ctx, out, &len, in, in_len) == 1 ? PSA_SUCCESS
+                                                                : PSA_ERROR_INVALID_PADDING;
+    }
+    if (st == PSA_SUCCESS) {
+        *out_len = len;
+    }
+out:
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}

@@ -12,7 +12,10 @@
  *    prefix, then pow(m, d, n)), and checked with the library;
  *  - RSASSA-PSS SHA-256 signatures of "sample" made by the library with
  *    MGF1-SHA-256 and salt lengths 32 and 0 (PSS is randomized: these check
- *    verification only).
+ *    verification only);
+ *  - an RSAES-OAEP (SHA-256, MGF1-SHA-256, label "label") and an
+ *    RSAES-PKCS1-v1_5 ciphertext of the same plaintext, made by the library
+ *    with the public key (randomized: these check decryption).
  */
 #ifndef RSA_VECTORS_H
 #define RSA_VECTORS_H
@@ -71,5 +74,14 @@
     "494b28f940637c98652f28b402b65634156c90c07abbec449dc430e4d200526f68d49d58b5004aa0c513973c35f82bdd" \
     "5087fddbd86535a8c20fa1df69ffd9a29074e7cb328056e7c33d570b42d6f6686b67d3838c78e0923d5fc7ebada08f1b" \
     "b8c306aee9f0c350129769dced5e48edcd90ab238e7ccbb71a422b6b1d280346"
+#define RSA1024_OAEP_SHA256_LABEL_CT \
+    "8d91682d002282598a02e258137bfe7546712cf4d6744ab06cba6cc4ffa62bdb63ebfe702cdf1c7f156684f591ff35ad" \
+    "436c4fe835e1ba4998db7387c0820dbc5ed451e1ad3e715f298fb96cb3b1ca38ddf1698a7d3afa9f7c826ee875b8666c" \
+    "a3577e08f9bb96d6a51e476ed5f545c0aa264c193b3213f0fce7f4df7e4da2a8"
+#define RSA1024_V15_CT \
+    "84a80a48605b2ebb27b9290c3883cd8cae1b180cef6d1197df6648335a0c1611224737ff3a44cc3eb8e01c3e25e6791c" \
+    "b9aa47cc164e21429eacf215c5bb8b8fb2b5e65792deb08fe6f9da519a8a2f6051fe572df68e6605909a133ed1551cdf" \
+    "65deec3fd924b488c730e5683b055b7de20cb6790aa678898fd6c9d746b673e3"
+#define RSA1024_CRYPT_PT "77617264206f61657020706c61696e74657874"
 
 #endif /* RSA_VECTORS_H */
