@@ -912,7 +912,8 @@ psa_status_t ward_crypto_export_key(const struct ward_crypto_caller *caller, psa
         core_leave();
         return st;
     }
-    if (!(k->attr.usage & PSA_KEY_USAGE_EXPORT)) {
+    /* A public key can always be exported (spec, PSA_KEY_USAGE_EXPORT). */
+    if (!(k->attr.usage & PSA_KEY_USAGE_EXPORT) && !PSA_KEY_TYPE_IS_PUBLIC_KEY(k->attr.type)) {
         st = PSA_ERROR_NOT_PERMITTED;
     } else if (data_size < k->len) {
         st = PSA_ERROR_BUFFER_TOO_SMALL;

@@ -645,6 +645,67 @@ static void test_ed25519(void **state)
     psa_destroy_key(k);
 }
 
+static void test_ecc_export_copy_persist(void **state)
+{
+    (void)state;
+    HEX(d, P256_D);
+    HEX(q, P256_Q);
+    uint8_t out[133];
+    size_t n;
+    /* A public key exports without EXPORT usage; a key pair does not. */
+    psa_key_id_t pub = import_key(SECP_R1_PUB, 0, 0, q, q_len);
+    assert_int_equal(psa_export_key(pub, out, sizeof out, &n), PSA_SUCCESS);
+    assert_memory_equal(out, q, 65);
+    psa_destroy_key(pub);
+    psa_key_id_t k = import_key(SECP_R1_PAIR, PSA_KEY_USAGE_COPY | PSA_KEY_USAGE_SIGN_HASH,
+                                DET256, d, d_len);
+    assert_int_equal(psa_export_key(k, out, sizeof out, &n), PSA_ERROR_NOT_PERMITTED);
+    assert_int_equal(psa_export_public_key(k, out, sizeof out, &n), PSA_SUCCESS);
+    /* Copy keeps type and size; a size mismatch is refused. */
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_key_id_t c = 0;
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_SIGN_HASH);
+    psa_set_key_algorithm(&a, DET256);
+    psa_set_key_bits(&a, 384);
+    assert_int_equal(psa_copy_key(k, &a, &c), PSA_ERROR_INVALID_ARGUMENT);
+    psa_set_key_bits(&a, 0);
+    psa_set_key_id(&a, 30); /* persistent copy */
+    assert_int_equal(psa_copy_key(k, &a, &c), PSA_SUCCESS);
+    restart_library();
+    uint8_t sig[64];
+    HEX(want, RFC6979_SAMPLE_SHA256);
+    assert_int_equal(psa_sign_message(30, DET256, (const uint8_t *)"sample", 6, sig, sizeof sig,
+                                      &n), PSA_SUCCESS);
+    assert_memory_equal(sig, want, want_len);
+    psa_key_attributes_t got = PSA_KEY_ATTRIBUTES_INIT;
+    assert_int_equal(psa_get_key_attributes(30, &got), PSA_SUCCESS);
+    assert_int_equal(psa_get_key_type(&got), SECP_R1_PAIR);
+    assert_int_equal(psa_get_key_bits(&got), 256);
+    /* Key agreement from a persistent private key into a persistent key. */
+    HEX(i, RFC5903_I);
+    HEX(gr, RFC5903_GR);
+    HEX(gir, RFC5903_GIR);
+    psa_reset_key_attributes(&a);
+    psa_set_key_type(&a, SECP_R1_PAIR);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_DERIVE);
+    psa_set_key_algorithm(&a, PSA_ALG_ECDH);
+    psa_set_key_id(&a, 31);
+    assert_int_equal(psa_import_key(&a, i, i_len, &k), PSA_SUCCESS);
+    psa_reset_key_attributes(&a);
+    psa_set_key_type(&a, PSA_KEY_TYPE_RAW_DATA);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_EXPORT);
+    psa_set_key_id(&a, 32);
+    assert_int_equal(psa_key_agreement(31, gr, gr_len, PSA_ALG_ECDH, &a, &c), PSA_SUCCESS);
+    assert_int_equal(c, 32);
+    restart_library();
+    assert_int_equal(psa_export_key(32, out, sizeof out, &n), PSA_SUCCESS);
+    assert_int_equal(n, 32);
+    assert_memory_equal(out, gir, gir_len);
+    assert_int_equal(psa_destroy_key(30), PSA_SUCCESS);
+    assert_int_equal(psa_destroy_key(31), PSA_SUCCESS);
+    assert_int_equal(psa_destroy_key(32), PSA_SUCCESS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -656,6 +717,7 @@ int main(void)
         CRYPTO_TEST(test_ecdh),
         CRYPTO_TEST(test_ecdh_derivation_step),
         CRYPTO_TEST(test_ed25519),
+        CRYPTO_TEST(test_ecc_export_copy_persist),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
