@@ -5,6 +5,7 @@
  * fetches later (DESIGN.md §6). It computes; it never decides policy.
  */
 #include "ward_crypto_backend.h"
+#include "backend_ecdsa_k.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -1137,8 +1138,9 @@ out:
     return st;
 }
 
-/* ECDSA with the RFC 6979 nonce: r = x(kG) mod q, s = k^-1 (e + r x) mod q,
- * k^-1 by Fermat (constant-time exponentiation). */
+/* ECDSA with the RFC 6979 nonce: k from HMAC, k^-1 (constant-time
+ * exponentiation) and r = x(kG) mod q here, then s by OpenSSL's blinded
+ * signing code (backend_ecdsa_k.c). */
 static psa_status_t ecdsa_sign_det(const struct curve *c, const uint8_t *d, size_t n,
                                    const uint8_t *hash, size_t hash_len,
                                    psa_algorithm_t det_hash, uint8_t *sig)
@@ -1148,11 +1150,11 @@ static psa_status_t ecdsa_sign_det(const struct curve *c, const uint8_t *d, size
     EC_GROUP *g = curve_group(c);
     BN_CTX *bc = BN_CTX_new_ex(g_libctx);
     BIGNUM *x = g != NULL ? priv_scalar(g, d, n) : NULL;
-    BIGNUM *k = BN_secure_new(), *kinv = BN_secure_new(), *r = BN_new(), *s = BN_new();
-    BIGNUM *e = NULL, *q2 = BN_new(), *px = BN_new();
+    BIGNUM *k = BN_secure_new(), *kinv = BN_secure_new(), *r = BN_new();
+    BIGNUM *q2 = BN_new(), *px = BN_new(), *rs = NULL, *ss = NULL;
     EC_POINT *R = g != NULL ? EC_POINT_new(g) : NULL;
     if (g == NULL || bc == NULL || x == NULL || k == NULL || kinv == NULL || r == NULL ||
-        s == NULL || q2 == NULL || px == NULL || R == NULL) {
+        q2 == NULL || px == NULL || R == NULL || hash_len > INT_MAX) {
         goto out;
     }
     const BIGNUM *q = EC_GROUP_get0_order(g);
@@ -1162,17 +1164,15 @@ static psa_status_t ecdsa_sign_det(const struct curve *c, const uint8_t *d, size
         goto out;
     }
     st = PSA_ERROR_CORRUPTION_DETECTED;
-    e = bits2int(hash, hash_len, BN_num_bits(q));
-    if (e == NULL || BN_nnmod(e, e, q, bc) != 1 ||
-        EC_POINT_mul(g, R, k, NULL, NULL, bc) != 1 ||
+    if (EC_POINT_mul(g, R, k, NULL, NULL, bc) != 1 ||
         EC_POINT_get_affine_coordinates(g, R, px, NULL, bc) != 1 ||
         BN_nnmod(r, px, q, bc) != 1 || BN_is_zero(r) ||
         BN_copy(q2, q) == NULL || BN_sub_word(q2, 2) != 1 ||
         BN_mod_exp_mont_consttime(kinv, k, q2, q, bc, NULL) != 1 ||
-        BN_mod_mul(s, r, x, q, bc) != 1 || BN_mod_add(s, s, e, q, bc) != 1 ||
-        BN_mod_mul(s, s, kinv, q, bc) != 1 || BN_is_zero(s) ||
-        BN_bn2binpad(r, sig, (int)flen) != (int)flen ||
-        BN_bn2binpad(s, sig + flen, (int)flen) != (int)flen) {
+        wbe_ossl_ecdsa_sign_k(g_libctx, c->nid, x, kinv, r, hash, (int)hash_len, &rs, &ss) != 1 ||
+        BN_cmp(rs, r) != 0 ||
+        BN_bn2binpad(rs, sig, (int)flen) != (int)flen ||
+        BN_bn2binpad(ss, sig + flen, (int)flen) != (int)flen) {
         goto out;
     }
     st = PSA_SUCCESS;
@@ -1181,8 +1181,8 @@ out:
     BN_clear_free(k);
     BN_clear_free(kinv);
     BN_free(r);
-    BN_clear_free(s);
-    BN_free(e);
+    BN_free(rs);
+    BN_free(ss);
     BN_free(q2);
     BN_free(px);
     EC_POINT_free(R);
