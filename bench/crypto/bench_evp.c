@@ -25,8 +25,13 @@ static EVP_MD *g_md;
 static EVP_MD_CTX *g_mdctx;
 static EVP_CIPHER_CTX *g_gcm;
 static EVP_MAC_CTX *g_hmac, *g_cmac;
+static EVP_PKEY_CTX *g_sign, *g_derive;
+static EVP_PKEY *g_peer;
+static unsigned char g_sig[80];
+static size_t g_sig_len;
+static const size_t g_hash_size[] = {32};
 
-enum kind { K_SHA256, K_GCM, K_HMAC, K_CMAC };
+enum kind { K_SHA256, K_GCM, K_HMAC, K_CMAC, K_ECDSA_SIGN, K_ECDSA_VERIFY, K_ECDH };
 
 static int one(enum kind k, size_t n)
 {
@@ -49,14 +54,25 @@ static int one(enum kind k, size_t n)
     case K_CMAC:
         return EVP_MAC_init(g_cmac, NULL, 0, NULL) && EVP_MAC_update(g_cmac, g_in, n) &&
                EVP_MAC_final(g_cmac, g_out, &l, sizeof g_out);
+    case K_ECDSA_SIGN: /* DER out: PSA's raw r || s conversion is not counted */
+        l = sizeof g_out;
+        return EVP_PKEY_sign_init(g_sign) == 1 && EVP_PKEY_sign(g_sign, g_out, &l, g_in, n) == 1;
+    case K_ECDSA_VERIFY:
+        return EVP_PKEY_verify_init(g_sign) == 1 &&
+               EVP_PKEY_verify(g_sign, g_sig, g_sig_len, g_in, n) == 1;
+    case K_ECDH:
+        l = sizeof g_out;
+        return EVP_PKEY_derive_init(g_derive) == 1 &&
+               EVP_PKEY_derive_set_peer(g_derive, g_peer) == 1 &&
+               EVP_PKEY_derive(g_derive, g_out, &l) == 1;
     }
     return 0;
 }
 
-static void run(const char *name, enum kind k)
+static void run_sizes(const char *name, enum kind k, const size_t *sizes, size_t n_sizes)
 {
-    for (size_t i = 0; i < sizeof g_sizes / sizeof g_sizes[0]; i++) {
-        size_t n = g_sizes[i];
+    for (size_t i = 0; i < n_sizes; i++) {
+        size_t n = sizes[i];
         if (!one(k, n)) {
             printf("%s %zu n/a\n", name, n);
             continue;
@@ -88,6 +104,11 @@ static void run(const char *name, enum kind k)
     }
 }
 
+static void run(const char *name, enum kind k)
+{
+    run_sizes(name, k, g_sizes, sizeof g_sizes / sizeof g_sizes[0]);
+}
+
 int main(void)
 {
     static const unsigned char key[32] = {1, 2, 3};
@@ -112,5 +133,20 @@ int main(void)
     run("aes128gcm", K_GCM);
     run("hmacsha256", K_HMAC);
     run("cmacaes128", K_CMAC);
+    /* P-256 keys built once; one context per operation, re-initialised per call. */
+    EVP_PKEY *sk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *dk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    g_peer = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    g_sign = sk ? EVP_PKEY_CTX_new_from_pkey(NULL, sk, NULL) : NULL;
+    g_derive = dk ? EVP_PKEY_CTX_new_from_pkey(NULL, dk, NULL) : NULL;
+    g_sig_len = sizeof g_sig;
+    if (!g_sign || !g_derive || !g_peer || EVP_PKEY_sign_init(g_sign) != 1 ||
+        EVP_PKEY_sign(g_sign, g_sig, &g_sig_len, g_in, 32) != 1) {
+        fprintf(stderr, "OpenSSL EC setup failed\n");
+        return 1;
+    }
+    run_sizes("ecdsap256sign", K_ECDSA_SIGN, g_hash_size, 1);
+    run_sizes("ecdsap256verify", K_ECDSA_VERIFY, g_hash_size, 1);
+    run_sizes("ecdhp256", K_ECDH, g_hash_size, 1);
     return 0;
 }

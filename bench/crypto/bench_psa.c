@@ -20,8 +20,12 @@ static double now_ns(void)
 
 static uint8_t g_in[65536], g_out[65536 + 64];
 static const size_t g_sizes[] = {64, 1024, 65536};
+static const size_t g_hash_size[] = {32};
+static psa_key_id_t g_peer_key;
+static uint8_t g_peer_pub[65], g_sig[64];
+static size_t g_peer_pub_len, g_sig_len;
 
-enum kind { K_SHA256, K_GCM, K_HMAC, K_CMAC };
+enum kind { K_SHA256, K_GCM, K_HMAC, K_CMAC, K_ECDSA_SIGN, K_ECDSA_VERIFY, K_ECDH };
 
 static psa_status_t one(enum kind k, psa_key_id_t key, size_t n)
 {
@@ -38,14 +42,23 @@ static psa_status_t one(enum kind k, psa_key_id_t key, size_t n)
                                &len);
     case K_CMAC:
         return psa_mac_compute(key, PSA_ALG_CMAC, g_in, n, g_out, sizeof g_out, &len);
+    case K_ECDSA_SIGN:
+        return psa_sign_hash(key, PSA_ALG_ECDSA(PSA_ALG_SHA_256), g_in, n, g_out, sizeof g_out,
+                             &len);
+    case K_ECDSA_VERIFY:
+        return psa_verify_hash(key, PSA_ALG_ECDSA(PSA_ALG_SHA_256), g_in, n, g_sig, g_sig_len);
+    case K_ECDH:
+        return psa_raw_key_agreement(PSA_ALG_ECDH, key, g_peer_pub, g_peer_pub_len, g_out,
+                                     sizeof g_out, &len);
     }
     return PSA_ERROR_NOT_SUPPORTED;
 }
 
-static void run(const char *name, enum kind k, psa_key_id_t key)
+static void run_sizes(const char *name, enum kind k, psa_key_id_t key, const size_t *sizes,
+                      size_t n_sizes)
 {
-    for (size_t i = 0; i < sizeof g_sizes / sizeof g_sizes[0]; i++) {
-        size_t n = g_sizes[i];
+    for (size_t i = 0; i < n_sizes; i++) {
+        size_t n = sizes[i];
         if (one(k, key, n) != PSA_SUCCESS) {
             printf("%s %zu n/a\n", name, n);
             continue;
@@ -79,6 +92,11 @@ static void run(const char *name, enum kind k, psa_key_id_t key)
     }
 }
 
+static void run(const char *name, enum kind k, psa_key_id_t key)
+{
+    run_sizes(name, k, key, g_sizes, sizeof g_sizes / sizeof g_sizes[0]);
+}
+
 static psa_key_id_t make_key(psa_key_type_t type, size_t bits, psa_key_usage_t usage,
                              psa_algorithm_t alg)
 {
@@ -107,5 +125,17 @@ int main(void)
                                        PSA_ALG_HMAC(PSA_ALG_SHA_256)));
     run("cmacaes128", K_CMAC, make_key(PSA_KEY_TYPE_AES, 128, PSA_KEY_USAGE_SIGN_MESSAGE,
                                        PSA_ALG_CMAC));
+    /* ECDSA P-256 over a 32-byte hash; ECDH P-256 with a fixed peer. */
+    psa_algorithm_t ecdsa = PSA_ALG_ECDSA(PSA_ALG_SHA_256);
+    psa_key_type_t p256 = PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1);
+    psa_key_id_t sk = make_key(p256, 256, PSA_KEY_USAGE_SIGN_HASH | PSA_KEY_USAGE_VERIFY_HASH,
+                               ecdsa);
+    psa_sign_hash(sk, ecdsa, g_in, 32, g_sig, sizeof g_sig, &g_sig_len);
+    run_sizes("ecdsap256sign", K_ECDSA_SIGN, sk, g_hash_size, 1);
+    run_sizes("ecdsap256verify", K_ECDSA_VERIFY, sk, g_hash_size, 1);
+    g_peer_key = make_key(p256, 256, PSA_KEY_USAGE_DERIVE, PSA_ALG_ECDH);
+    psa_export_public_key(g_peer_key, g_peer_pub, sizeof g_peer_pub, &g_peer_pub_len);
+    run_sizes("ecdhp256", K_ECDH, make_key(p256, 256, PSA_KEY_USAGE_DERIVE, PSA_ALG_ECDH),
+              g_hash_size, 1);
     return 0;
 }

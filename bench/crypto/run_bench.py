@@ -40,7 +40,7 @@ def main():
                     results[i][key] = ns
     evp, ward = results[0], results[1]
     mbed = results[2] if len(results) > 2 else {}
-    head = f"{'case':<12}{'bytes':>7}{'evp ns':>11}{'ward ns':>11}{'ward/evp':>10}"
+    head = f"{'case':<16}{'bytes':>7}{'evp ns':>11}{'ward ns':>11}{'ward/evp':>10}"
     if mbed:
         head += f"{'mbed ns':>11}{'mbed/evp':>10}{'mbed/ward':>11}"
     print(head)
@@ -50,7 +50,7 @@ def main():
             return f"{a / b:.2f}" if a and b else "n/a"
         def f(x):
             return f"{x:.0f}" if x else "n/a"
-        line = f"{key[0]:<12}{key[1]:>7}{f(e):>11}{f(w):>11}{r(w, e):>10}"
+        line = f"{key[0]:<16}{key[1]:>7}{f(e):>11}{f(w):>11}{r(w, e):>10}"
         if mbed:
             line += f"{f(m):>11}{r(m, e):>10}{r(m, w):>11}"
         print(line)

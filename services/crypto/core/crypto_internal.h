@@ -27,7 +27,7 @@ struct key_slot {
     uint8_t material[WARD_CRYPTO_KEY_MAX_BYTES];
 };
 
-enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD };
+enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD, OP_KDF };
 
 /* Every entry point: lock and check the core is running. */
 psa_status_t core_enter(void);
@@ -59,6 +59,20 @@ void ops_abort_using_key(int32_t owner, psa_key_id_t key);
 void *op_get(const struct ward_crypto_caller *c, enum op_kind kind, uint32_t handle);
 /* Free the operation and set *handle to 0. */
 void op_release(uint32_t *handle);
+
+/* Derived keys: check the attributes (*len = bytes the key takes), then
+ * create the key from exactly that many derived bytes. */
+psa_status_t key_derive_check(const psa_key_attributes_t *a, size_t *len);
+psa_status_t key_create_derived(const struct ward_crypto_caller *c,
+                                const psa_key_attributes_t *a, const uint8_t *data,
+                                size_t len, psa_key_id_t *key);
+
+/* Key agreement (crypto_asym.c): the shared secret of the standalone
+ * algorithm alg with the caller's private key, which must permit DERIVE and
+ * policy_alg. out holds PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE bytes. */
+psa_status_t ka_compute(const struct ward_crypto_caller *caller, psa_algorithm_t alg,
+                        psa_algorithm_t policy_alg, psa_key_id_t private_key,
+                        const uint8_t *peer, size_t peer_len, uint8_t *out, size_t *len);
 
 /* Hash helpers shared by MAC and tests. */
 bool hash_alg_is_valid(psa_algorithm_t alg);

@@ -103,7 +103,7 @@ static psa_status_t check_key_size(psa_key_type_t type, size_t len)
         if (len == 0) {
             return PSA_ERROR_INVALID_ARGUMENT;
         }
-        return len <= WARD_CRYPTO_KEY_MAX_BYTES ? PSA_SUCCESS : PSA_ERROR_NOT_SUPPORTED;
+        return len <= WARD_CRYPTO_RAW_KEY_MAX_BYTES ? PSA_SUCCESS : PSA_ERROR_NOT_SUPPORTED;
     case PSA_KEY_TYPE_AES:
     case PSA_KEY_TYPE_ARIA:
     case PSA_KEY_TYPE_CAMELLIA:
@@ -121,6 +121,15 @@ static psa_status_t check_key_size(psa_key_type_t type, size_t len)
         /* ARC4, RSA, ECC, DH, SPAKE2+ and unknown types. */
         return PSA_ERROR_NOT_SUPPORTED;
     }
+}
+
+static size_t ecc_bits_of(psa_key_type_t type, size_t n);
+
+/* A stored RSA key: valid DER of the recorded size. */
+static bool rsa_record_ok(psa_key_type_t type, const uint8_t *m, size_t n, uint32_t bits)
+{
+    size_t b = 0;
+    return wbe_rsa_check(type, m, n, &b) == PSA_SUCCESS && b == bits;
 }
 
 /* Creation rules shared by import, generate and copy. */
@@ -231,7 +240,11 @@ psa_status_t key_record_parse(const uint8_t *buf, size_t len, int32_t owner,
         ward_get_lv32(&r, &mat, &mat_len, WARD_CRYPTO_KEY_MAX_BYTES);
         if (ward_reader_finish(&r) != PSA_SUCCESS || flags != 0 || reserved != 0 ||
             rid != id || PSA_KEY_LIFETIME_IS_VOLATILE(lifetime) ||
-            check_key_size(type, mat_len) != PSA_SUCCESS || bits != mat_len * 8) {
+            (PSA_KEY_TYPE_IS_RSA(type)
+                 ? !rsa_record_ok(type, mat, mat_len, bits)
+             : PSA_KEY_TYPE_IS_ECC(type)
+                 ? ecc_bits_of(type, mat_len) != bits || bits == 0
+                 : check_key_size(type, mat_len) != PSA_SUCCESS || bits != mat_len * 8)) {
             st = PSA_ERROR_DATA_CORRUPT;
         } else {
             memset(k, 0, sizeof *k);
@@ -494,6 +507,123 @@ static void set_des_parity(uint8_t *p, size_t n)
     }
 }
 
+/* ECC key sizes: the size in bits of n bytes of material of this type, or 0
+ * if no supported curve of the family has that length. */
+static size_t ecc_bits_of(psa_key_type_t type, size_t n)
+{
+    size_t flen = n;
+    if (PSA_KEY_TYPE_IS_ECC_PUBLIC_KEY(type) &&
+        PSA_KEY_TYPE_ECC_GET_FAMILY(type) != PSA_ECC_FAMILY_MONTGOMERY &&
+        PSA_KEY_TYPE_ECC_GET_FAMILY(type) != PSA_ECC_FAMILY_TWISTED_EDWARDS) {
+        if (n < 3 || n % 2 == 0) {
+            return 0;
+        }
+        flen = (n - 1) / 2;
+    }
+    static const size_t sizes[] = {192, 224, 255, 256, 384, 448, 512, 521};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        if (PSA_BITS_TO_BYTES(sizes[i]) == flen && wbe_ecc_supported(type, sizes[i])) {
+            return sizes[i];
+        }
+    }
+    return 0;
+}
+
+static bool ecc_family_supported(psa_key_type_t type)
+{
+    psa_ecc_family_t f = PSA_KEY_TYPE_ECC_GET_FAMILY(type);
+    return f == PSA_ECC_FAMILY_SECP_R1 || f == PSA_ECC_FAMILY_SECP_K1 ||
+           f == PSA_ECC_FAMILY_BRAINPOOL_P_R1 || f == PSA_ECC_FAMILY_MONTGOMERY ||
+           f == PSA_ECC_FAMILY_TWISTED_EDWARDS;
+}
+
+/* Size and validity of an ECC key to import or generate. */
+static psa_status_t ecc_size(const psa_key_attributes_t *a, const uint8_t *data, size_t n,
+                             bool generate, size_t *len, size_t *bits)
+{
+    if (!ecc_family_supported(a->type)) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    if (generate) {
+        if (a->bits == 0) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        if (!wbe_ecc_supported(a->type, a->bits)) {
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        *bits = a->bits;
+        *len = PSA_BITS_TO_BYTES(a->bits);
+        return PSA_SUCCESS;
+    }
+    if (a->bits != 0 && !wbe_ecc_supported(a->type, a->bits)) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    size_t b = ecc_bits_of(a->type, n);
+    if (n > 1 && PSA_KEY_TYPE_IS_ECC_PUBLIC_KEY(a->type) && (data[0] == 2 || data[0] == 3) &&
+        b == 0 && ecc_bits_of(a->type, 2 * n - 1) != 0) {
+        return PSA_ERROR_NOT_SUPPORTED; /* a compressed point */
+    }
+    if (b == 0 || (a->bits != 0 && a->bits != b)) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    psa_status_t st = wbe_ecc_check(a->type, b, data, n);
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    *bits = b;
+    *len = n;
+    return PSA_SUCCESS;
+}
+
+static size_t g_rsa_max_bits = WARD_CRYPTO_RSA_MAX_BITS_DEFAULT;
+
+void ward_crypto_set_rsa_max_bits(size_t max_bits)
+{
+    if (max_bits == 0 || max_bits > WARD_CRYPTO_RSA_MAX_BITS_DEFAULT) {
+        max_bits = WARD_CRYPTO_RSA_MAX_BITS_DEFAULT;
+    }
+    __atomic_store_n(&g_rsa_max_bits, max_bits, __ATOMIC_RELAXED);
+}
+
+#define RSA_MIN_BITS_IMPORT 512u
+#define RSA_MIN_BITS_GENERATE 1024u
+
+/* An RSA key to import (validated, *bits its size) or generate (into
+ * material, *len its DER length). */
+static psa_status_t rsa_create(const psa_key_attributes_t *a, const uint8_t *data, size_t n,
+                               bool generate, uint8_t *material, size_t *len, size_t *bits)
+{
+    size_t max = __atomic_load_n(&g_rsa_max_bits, __ATOMIC_RELAXED);
+    if (generate) {
+        if (a->bits == 0) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        if (a->bits < RSA_MIN_BITS_GENERATE || a->bits > max || a->bits % 8 != 0) {
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        *bits = a->bits;
+        return wbe_rsa_generate(a->bits, material, WARD_CRYPTO_KEY_MAX_BYTES, len);
+    }
+    if (n > WARD_CRYPTO_KEY_MAX_BYTES) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    size_t b = 0;
+    psa_status_t st = wbe_rsa_check(a->type, data, n, &b);
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    if (a->bits != 0 && a->bits != b) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    if (b < RSA_MIN_BITS_IMPORT || b > max) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    memcpy(material, data, n);
+    *len = n;
+    *bits = b;
+    return PSA_SUCCESS;
+}
+
 static psa_status_t create_key(const struct ward_crypto_caller *c,
                                const psa_key_attributes_t *attributes,
                                const uint8_t *data, size_t data_length, bool generate,
@@ -510,32 +640,58 @@ static psa_status_t create_key(const struct ward_crypto_caller *c,
     if (st != PSA_SUCCESS) {
         return st;
     }
-    size_t len;
-    if (generate) {
+    size_t len, bits;
+    if (PSA_KEY_TYPE_IS_RSA(attributes->type)) {
+        struct key_slot *tmpl = SCRATCH;
+        memset(tmpl, 0, sizeof *tmpl);
+        st = rsa_create(attributes, data, data_length, generate, tmpl->material, &len, &bits);
+        if (st == PSA_SUCCESS) {
+            tmpl->attr = *attributes;
+            tmpl->attr.reserved = 0;
+            tmpl->attr.bits = bits;
+            tmpl->attr.usage = normalize_usage(attributes->usage);
+            tmpl->len = len;
+            st = key_commit(c, tmpl, persistent, key);
+        }
+        slot_wipe(tmpl);
+        return st;
+    }
+    if (PSA_KEY_TYPE_IS_ECC(attributes->type)) {
+        st = ecc_size(attributes, data, data_length, generate, &len, &bits);
+        if (st != PSA_SUCCESS) {
+            return st;
+        }
+    } else if (generate) {
         if (attributes->bits == 0 || attributes->bits % 8 != 0) {
             return PSA_KEY_TYPE_IS_ASYMMETRIC(attributes->type) ? PSA_ERROR_NOT_SUPPORTED
                                                                 : PSA_ERROR_INVALID_ARGUMENT;
         }
         len = attributes->bits / 8;
+        bits = len * 8;
     } else {
         len = data_length;
+        bits = len * 8;
         if (attributes->bits != 0 && attributes->bits != len * 8) {
             st = check_key_size(attributes->type, len);
             return st == PSA_ERROR_NOT_SUPPORTED ? st : PSA_ERROR_INVALID_ARGUMENT;
         }
     }
-    st = check_key_size(attributes->type, len);
-    if (st != PSA_SUCCESS) {
-        return st;
+    if (!PSA_KEY_TYPE_IS_ECC(attributes->type)) {
+        st = check_key_size(attributes->type, len);
+        if (st != PSA_SUCCESS) {
+            return st;
+        }
     }
     struct key_slot *tmpl = SCRATCH;
     memset(tmpl, 0, sizeof *tmpl);
     tmpl->attr = *attributes;
     tmpl->attr.reserved = 0;
-    tmpl->attr.bits = len * 8;
+    tmpl->attr.bits = bits;
     tmpl->attr.usage = normalize_usage(attributes->usage);
     tmpl->len = len;
-    if (generate) {
+    if (generate && PSA_KEY_TYPE_IS_ECC(attributes->type)) {
+        st = wbe_ecc_generate(attributes->type, bits, tmpl->material);
+    } else if (generate) {
         st = wbe_random_secret(tmpl->material, len);
         if (st == PSA_SUCCESS && attributes->type == PSA_KEY_TYPE_DES) {
             set_des_parity(tmpl->material, len);
@@ -548,6 +704,37 @@ static psa_status_t create_key(const struct ward_crypto_caller *c,
     }
     slot_wipe(tmpl);
     return st;
+}
+
+/* Derived keys (crypto_kdf.c): the checks of psa_key_derivation_output_key
+ * before any output is consumed. *len = the bytes of output the key takes. */
+psa_status_t key_derive_check(const psa_key_attributes_t *a, size_t *len)
+{
+    bool persistent = false;
+    if (a->type == PSA_KEY_TYPE_NONE || (a->usage & ~USAGE_KNOWN) != 0 ||
+        PSA_KEY_TYPE_IS_PUBLIC_KEY(a->type)) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    psa_status_t st = check_create_attributes(a, &persistent);
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    if (PSA_KEY_TYPE_IS_ASYMMETRIC(a->type) || a->type == PSA_KEY_TYPE_DES) {
+        return PSA_ERROR_NOT_SUPPORTED; /* not built (DES: no weak-key handling) */
+    }
+    if (a->bits == 0 || a->bits % 8 != 0) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    *len = a->bits / 8;
+    return check_key_size(a->type, *len);
+}
+
+/* Create a key from derived bytes (after key_derive_check). */
+psa_status_t key_create_derived(const struct ward_crypto_caller *c,
+                                const psa_key_attributes_t *a, const uint8_t *data,
+                                size_t len, psa_key_id_t *key)
+{
+    return create_key(c, a, data, len, false, key);
 }
 
 psa_status_t ward_crypto_import_key(const struct ward_crypto_caller *caller,
@@ -725,7 +912,8 @@ psa_status_t ward_crypto_export_key(const struct ward_crypto_caller *caller, psa
         core_leave();
         return st;
     }
-    if (!(k->attr.usage & PSA_KEY_USAGE_EXPORT)) {
+    /* A public key can always be exported (spec, PSA_KEY_USAGE_EXPORT). */
+    if (!(k->attr.usage & PSA_KEY_USAGE_EXPORT) && !PSA_KEY_TYPE_IS_PUBLIC_KEY(k->attr.type)) {
         st = PSA_ERROR_NOT_PERMITTED;
     } else if (data_size < k->len) {
         st = PSA_ERROR_BUFFER_TOO_SMALL;
@@ -743,8 +931,6 @@ psa_status_t ward_crypto_export_public_key(const struct ward_crypto_caller *call
                                            size_t data_size, size_t *data_length)
 {
     struct key_slot *k;
-    (void)data;
-    (void)data_size;
     psa_status_t st = core_enter();
     if (st != PSA_SUCCESS) {
         return st;
@@ -752,8 +938,15 @@ psa_status_t ward_crypto_export_public_key(const struct ward_crypto_caller *call
     *data_length = 0;
     st = key_acquire(caller, key, &k);
     if (st == PSA_SUCCESS) {
-        /* Every key this build holds is symmetric: no public part. */
-        st = PSA_ERROR_INVALID_ARGUMENT;
+        if (PSA_KEY_TYPE_IS_RSA(k->attr.type)) {
+            st = wbe_rsa_public(k->attr.type, k->material, k->len, data, data_size,
+                                data_length);
+        } else if (PSA_KEY_TYPE_IS_ECC(k->attr.type)) {
+            st = wbe_ecc_public(k->attr.type, k->attr.bits, k->material, k->len, data,
+                                data_size, data_length);
+        } else {
+            st = PSA_ERROR_INVALID_ARGUMENT; /* symmetric: no public part */
+        }
         key_release(k);
     }
     core_leave();

@@ -1,54 +1,14 @@
 /*
  * crypto_unsupported.c: the parts of the API this build does not implement
- * yet (key derivation, asymmetric signature and encryption, key agreement,
- * PAKE). Each returns PSA_ERROR_NOT_SUPPORTED after the usual
+ * yet (PAKE). Each returns PSA_ERROR_NOT_SUPPORTED after the usual
  * initialisation check, never a partial answer; aborts of inactive
  * operations succeed as the specification requires.
  */
 #include "crypto_internal.h"
 
-static psa_status_t not_supported(void)
-{
-    psa_status_t st = core_enter();
-    if (st != PSA_SUCCESS) {
-        return st;
-    }
-    core_leave();
-    return PSA_ERROR_NOT_SUPPORTED;
-}
-
 #define UNUSED(x) (void)(x)
 
-psa_status_t ward_crypto_key_agreement(const struct ward_crypto_caller *caller,
-    psa_key_id_t private_key, const uint8_t *peer_key, size_t peer_key_length,
-    psa_algorithm_t alg, const psa_key_attributes_t *attributes, psa_key_id_t *key)
-{
-    UNUSED(caller); UNUSED(private_key); UNUSED(peer_key); UNUSED(peer_key_length);
-    UNUSED(alg); UNUSED(attributes);
-    *key = PSA_KEY_ID_NULL;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_raw_key_agreement(const struct ward_crypto_caller *caller,
-    psa_algorithm_t alg, psa_key_id_t private_key, const uint8_t *peer_key,
-    size_t peer_key_length, uint8_t *output, size_t output_size, size_t *output_length)
-{
-    UNUSED(caller); UNUSED(alg); UNUSED(private_key); UNUSED(peer_key);
-    UNUSED(peer_key_length); UNUSED(output); UNUSED(output_size);
-    *output_length = 0;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_key_derivation_key_agreement(const struct ward_crypto_caller *caller,
-    uint32_t *operation, psa_key_derivation_step_t step, psa_key_id_t private_key,
-    const uint8_t *peer_key, size_t peer_key_length)
-{
-    UNUSED(caller); UNUSED(operation); UNUSED(step); UNUSED(private_key);
-    UNUSED(peer_key); UNUSED(peer_key_length);
-    return not_supported();
-}
-
-/* No derivation operation can be set up, so every operation is inactive. */
+/* Calls on an operation kind this build cannot set up (PAKE). */
 static psa_status_t kdf_inactive(const uint32_t *operation)
 {
     psa_status_t st = core_enter();
@@ -58,96 +18,6 @@ static psa_status_t kdf_inactive(const uint32_t *operation)
     core_leave();
     (void)operation;
     return PSA_ERROR_BAD_STATE;
-}
-
-psa_status_t ward_crypto_key_derivation_setup(const struct ward_crypto_caller *caller,
-    uint32_t *operation, psa_algorithm_t alg)
-{
-    UNUSED(caller);
-    psa_status_t st = core_enter();
-    if (st != PSA_SUCCESS) {
-        return st;
-    }
-    core_leave();
-    if (*operation != 0) {
-        return PSA_ERROR_BAD_STATE;
-    }
-    return PSA_ALG_IS_KEY_DERIVATION(alg) || PSA_ALG_IS_KEY_AGREEMENT(alg)
-               ? PSA_ERROR_NOT_SUPPORTED : PSA_ERROR_INVALID_ARGUMENT;
-}
-
-psa_status_t ward_crypto_key_derivation_get_capacity(const struct ward_crypto_caller *caller,
-    const uint32_t *operation, size_t *capacity)
-{
-    UNUSED(caller);
-    *capacity = 0;
-    return kdf_inactive(operation);
-}
-
-psa_status_t ward_crypto_key_derivation_set_capacity(const struct ward_crypto_caller *caller,
-    uint32_t *operation, size_t capacity)
-{
-    UNUSED(caller); UNUSED(capacity);
-    return kdf_inactive(operation);
-}
-
-psa_status_t ward_crypto_key_derivation_input_bytes(const struct ward_crypto_caller *caller,
-    uint32_t *operation, psa_key_derivation_step_t step, const uint8_t *data,
-    size_t data_length)
-{
-    UNUSED(caller); UNUSED(step); UNUSED(data); UNUSED(data_length);
-    return kdf_inactive(operation);
-}
-
-psa_status_t ward_crypto_key_derivation_input_integer(const struct ward_crypto_caller *caller,
-    uint32_t *operation, psa_key_derivation_step_t step, uint64_t value)
-{
-    UNUSED(caller); UNUSED(step); UNUSED(value);
-    return kdf_inactive(operation);
-}
-
-psa_status_t ward_crypto_key_derivation_input_key(const struct ward_crypto_caller *caller,
-    uint32_t *operation, psa_key_derivation_step_t step, psa_key_id_t key)
-{
-    UNUSED(caller); UNUSED(step); UNUSED(key);
-    return kdf_inactive(operation);
-}
-
-psa_status_t ward_crypto_key_derivation_output_bytes(const struct ward_crypto_caller *caller,
-    uint32_t *operation, uint8_t *output, size_t output_length)
-{
-    UNUSED(caller); UNUSED(output); UNUSED(output_length);
-    return kdf_inactive(operation);
-}
-
-psa_status_t ward_crypto_key_derivation_output_key(const struct ward_crypto_caller *caller,
-    const psa_key_attributes_t *attributes, uint32_t *operation, psa_key_id_t *key)
-{
-    UNUSED(caller); UNUSED(attributes);
-    *key = PSA_KEY_ID_NULL;
-    return kdf_inactive(operation);
-}
-
-psa_status_t ward_crypto_key_derivation_verify_bytes(const struct ward_crypto_caller *caller,
-    uint32_t *operation, const uint8_t *expected_output, size_t output_length)
-{
-    UNUSED(caller); UNUSED(expected_output); UNUSED(output_length);
-    return kdf_inactive(operation);
-}
-
-psa_status_t ward_crypto_key_derivation_verify_key(const struct ward_crypto_caller *caller,
-    uint32_t *operation, psa_key_id_t expected)
-{
-    UNUSED(caller); UNUSED(expected);
-    return kdf_inactive(operation);
-}
-
-psa_status_t ward_crypto_key_derivation_abort(const struct ward_crypto_caller *caller,
-    uint32_t *operation)
-{
-    UNUSED(caller);
-    *operation = 0;
-    return PSA_SUCCESS;
 }
 
 psa_status_t ward_crypto_pake_setup(const struct ward_crypto_caller *caller,
@@ -222,62 +92,3 @@ psa_status_t ward_crypto_pake_abort(const struct ward_crypto_caller *caller,
     return PSA_SUCCESS;
 }
 
-psa_status_t ward_crypto_asymmetric_encrypt(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *input, size_t input_length,
-    const uint8_t *salt, size_t salt_length, uint8_t *output, size_t output_size,
-    size_t *output_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(input); UNUSED(input_length);
-    UNUSED(salt); UNUSED(salt_length); UNUSED(output); UNUSED(output_size);
-    *output_length = 0;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_asymmetric_decrypt(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *input, size_t input_length,
-    const uint8_t *salt, size_t salt_length, uint8_t *output, size_t output_size,
-    size_t *output_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(input); UNUSED(input_length);
-    UNUSED(salt); UNUSED(salt_length); UNUSED(output); UNUSED(output_size);
-    *output_length = 0;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_sign_message(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *input, size_t input_length,
-    uint8_t *signature, size_t signature_size, size_t *signature_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(input); UNUSED(input_length);
-    UNUSED(signature); UNUSED(signature_size);
-    *signature_length = 0;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_verify_message(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *input, size_t input_length,
-    const uint8_t *signature, size_t signature_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(input); UNUSED(input_length);
-    UNUSED(signature); UNUSED(signature_length);
-    return not_supported();
-}
-
-psa_status_t ward_crypto_sign_hash(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *hash, size_t hash_length,
-    uint8_t *signature, size_t signature_size, size_t *signature_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(hash); UNUSED(hash_length);
-    UNUSED(signature); UNUSED(signature_size);
-    *signature_length = 0;
-    return not_supported();
-}
-
-psa_status_t ward_crypto_verify_hash(const struct ward_crypto_caller *caller,
-    psa_key_id_t key, psa_algorithm_t alg, const uint8_t *hash, size_t hash_length,
-    const uint8_t *signature, size_t signature_length)
-{
-    UNUSED(caller); UNUSED(key); UNUSED(alg); UNUSED(hash); UNUSED(hash_length);
-    UNUSED(signature); UNUSED(signature_length);
-    return not_supported();
-}

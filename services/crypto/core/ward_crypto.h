@@ -63,8 +63,25 @@ void ward_crypto_session_end(int32_t owner, uint64_t session);
 
 /* Limits of this build. */
 #define WARD_CRYPTO_KEY_SLOTS     256u  /* volatile keys, all callers */
-#define WARD_CRYPTO_KEY_MAX_BYTES 1024u /* largest key material held */
+#define WARD_CRYPTO_KEY_MAX_BYTES 2600u /* largest key material held (RSA-4096 DER) */
+#define WARD_CRYPTO_RAW_KEY_MAX_BYTES 1024u /* largest raw-data, HMAC, derive... key */
 #define WARD_CRYPTO_OPS_MAX       1024u /* multi-part operations, all callers */
+/* Cost cap on PBKDF2 (DESIGN.md §7): an iteration count above the limit is
+ * PSA_ERROR_NOT_SUPPORTED at psa_key_derivation_input_integer. The default
+ * is above the 2023 OWASP recommendations (600 000 for PBKDF2-HMAC-SHA-256,
+ * 1 300 000 for SHA-1) and bounds one output block to about a second on a
+ * small core. ward_crypto_set_pbkdf2_max_cost(0) restores the default; it
+ * may be called at any time, also before ward_crypto_core_init. */
+#define WARD_CRYPTO_PBKDF2_MAX_COST_DEFAULT 2000000u
+void ward_crypto_set_pbkdf2_max_cost(uint64_t max_cost);
+
+/* Cost cap on RSA (DESIGN.md §7): keys larger than this many bits are
+ * PSA_ERROR_NOT_SUPPORTED at import and generation. Default 4096 (also the
+ * largest the key slots hold); ward_crypto_set_rsa_max_bits(0) restores it,
+ * and values above 4096 are clamped to it. */
+#define WARD_CRYPTO_RSA_MAX_BITS_DEFAULT 4096u
+void ward_crypto_set_rsa_max_bits(size_t max_bits);
+
 /* Volatile key identifiers are allocated in the vendor range at and above
  * this value; applications cannot choose them. */
 #define WARD_CRYPTO_KEY_ID_VOLATILE_MIN ((psa_key_id_t)0x7f000000)

@@ -96,8 +96,8 @@ static void test_import_rejects(void **state)
     psa_set_key_type(&a, PSA_KEY_TYPE_RAW_DATA);
     assert_int_equal(psa_import_key(&a, k16, 0, &id), PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_import_key(&a, big, sizeof big, &id), PSA_ERROR_NOT_SUPPORTED);
-    psa_set_key_type(&a, PSA_KEY_TYPE_RSA_PUBLIC_KEY);
-    assert_int_equal(psa_import_key(&a, k16, 16, &id), PSA_ERROR_NOT_SUPPORTED);
+    psa_set_key_type(&a, PSA_KEY_TYPE_RSA_PUBLIC_KEY); /* not DER */
+    assert_int_equal(psa_import_key(&a, k16, 16, &id), PSA_ERROR_INVALID_ARGUMENT);
     psa_set_key_type(&a, PSA_KEY_TYPE_ARC4);
     assert_int_equal(psa_import_key(&a, k16, 16, &id), PSA_ERROR_NOT_SUPPORTED);
     psa_set_key_type(&a, PSA_KEY_TYPE_CHACHA20);
@@ -264,7 +264,8 @@ static void test_generate(void **state)
     assert_int_equal(psa_export_key(id2, o2, sizeof o2, &n2), PSA_SUCCESS);
     assert_int_equal(n1, 32);
     assert_memory_not_equal(o1, o2, 32);
-    psa_set_key_type(&a, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1));
+    /* Binary curves are not built. */
+    psa_set_key_type(&a, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECT_K1));
     assert_int_equal(psa_generate_key(&a, &id1), PSA_ERROR_NOT_SUPPORTED);
 }
 
@@ -507,15 +508,15 @@ static void test_unsupported_families(void **state)
     uint8_t buf[64];
     size_t n;
     psa_key_derivation_operation_t kdf = PSA_KEY_DERIVATION_OPERATION_INIT;
-    assert_int_equal(psa_key_derivation_setup(&kdf, PSA_ALG_HKDF(PSA_ALG_SHA_256)),
+    assert_int_equal(psa_key_derivation_setup(&kdf, PSA_ALG_TLS12_ECJPAKE_TO_PMS),
                      PSA_ERROR_NOT_SUPPORTED);
     assert_int_equal(psa_key_derivation_setup(&kdf, PSA_ALG_SHA_256), PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_key_derivation_output_bytes(&kdf, buf, 4), PSA_ERROR_BAD_STATE);
     assert_int_equal(psa_key_derivation_abort(&kdf), PSA_SUCCESS);
-    assert_int_equal(psa_sign_hash(1, PSA_ALG_ECDSA(PSA_ALG_SHA_256), buf, 32, buf, 64, &n),
-                     PSA_ERROR_NOT_SUPPORTED);
-    assert_int_equal(psa_raw_key_agreement(PSA_ALG_ECDH, 1, buf, 65, buf, 64, &n),
-                     PSA_ERROR_NOT_SUPPORTED);
+    psa_pake_operation_t pake = PSA_PAKE_OPERATION_INIT;
+    psa_pake_cipher_suite_t suite = psa_pake_cipher_suite_init();
+    assert_int_equal(psa_pake_setup(&pake, 1, &suite), PSA_ERROR_NOT_SUPPORTED);
+    (void)n;
 }
 
 int main(void)

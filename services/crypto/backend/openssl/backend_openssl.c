@@ -5,18 +5,26 @@
  * fetches later (DESIGN.md §6). It computes; it never decides policy.
  */
 #include "ward_crypto_backend.h"
+#include "backend_ecdsa_k.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/param_build.h>
 #include <openssl/params.h>
 #include <openssl/provider.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 /* ---- the library context and the fetched algorithm table ------------------ */
 
@@ -732,4 +740,881 @@ void wbe_aead_free(struct wbe_aead *a)
         EVP_CIPHER_CTX_free(a->ctx);
         free(a);
     }
+}
+
+/* ---- elliptic curves --------------------------------------------------------
+ * Keys are rebuilt from their PSA material on each call (no cache yet). EC
+ * key management and signatures are looked up by name in the private
+ * context, whose provider is already loaded. */
+
+struct curve {
+    psa_ecc_family_t fam;
+    size_t bits;
+    int nid;
+    const char *name;
+};
+
+static const struct curve g_curves[] = {
+    {PSA_ECC_FAMILY_SECP_R1, 192, NID_X9_62_prime192v1, "prime192v1"},
+    {PSA_ECC_FAMILY_SECP_R1, 224, NID_secp224r1, "secp224r1"},
+    {PSA_ECC_FAMILY_SECP_R1, 256, NID_X9_62_prime256v1, "prime256v1"},
+    {PSA_ECC_FAMILY_SECP_R1, 384, NID_secp384r1, "secp384r1"},
+    {PSA_ECC_FAMILY_SECP_R1, 521, NID_secp521r1, "secp521r1"},
+    {PSA_ECC_FAMILY_SECP_K1, 256, NID_secp256k1, "secp256k1"},
+    {PSA_ECC_FAMILY_BRAINPOOL_P_R1, 256, NID_brainpoolP256r1, "brainpoolP256r1"},
+    {PSA_ECC_FAMILY_BRAINPOOL_P_R1, 384, NID_brainpoolP384r1, "brainpoolP384r1"},
+    {PSA_ECC_FAMILY_BRAINPOOL_P_R1, 512, NID_brainpoolP512r1, "brainpoolP512r1"},
+    {PSA_ECC_FAMILY_MONTGOMERY, 255, NID_X25519, "X25519"},
+    {PSA_ECC_FAMILY_MONTGOMERY, 448, NID_X448, "X448"},
+    {PSA_ECC_FAMILY_TWISTED_EDWARDS, 255, NID_ED25519, "ED25519"},
+};
+
+static const struct curve *find_curve(psa_key_type_t type, size_t bits)
+{
+    if (!PSA_KEY_TYPE_IS_ECC(type)) {
+        return NULL;
+    }
+    psa_ecc_family_t fam = PSA_KEY_TYPE_ECC_GET_FAMILY(type);
+    for (size_t i = 0; i < sizeof g_curves / sizeof g_curves[0]; i++) {
+        if (g_curves[i].fam == fam && g_curves[i].bits == bits) {
+            return &g_curves[i];
+        }
+    }
+    return NULL;
+}
+
+/* Montgomery and Edwards keys are raw strings (RFC 7748, RFC 8032). */
+static bool is_mont(const struct curve *c)
+{
+    return c->fam == PSA_ECC_FAMILY_MONTGOMERY || c->fam == PSA_ECC_FAMILY_TWISTED_EDWARDS;
+}
+
+bool wbe_ecc_supported(psa_key_type_t type, size_t bits)
+{
+    return g_ready && find_curve(type, bits) != NULL;
+}
+
+/* The private scalar, constant-time flagged, if in [1, n-1]; else NULL. */
+static BIGNUM *priv_scalar(const EC_GROUP *g, const uint8_t *d, size_t n)
+{
+    BIGNUM *k = BN_secure_new();
+    if (k == NULL) {
+        return NULL;
+    }
+    BN_set_flags(k, BN_FLG_CONSTTIME);
+    if (BN_bin2bn(d, (int)n, k) == NULL || BN_is_zero(k) ||
+        BN_cmp(k, EC_GROUP_get0_order(g)) >= 0) {
+        BN_clear_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+/* Uncompressed public point of scalar k. */
+static psa_status_t point_of(const EC_GROUP *g, const BIGNUM *k, uint8_t *out, size_t size,
+                             size_t *len)
+{
+    EC_POINT *p = EC_POINT_new(g);
+    BN_CTX *bc = BN_CTX_new_ex(g_libctx);
+    psa_status_t st = PSA_ERROR_INSUFFICIENT_MEMORY;
+    if (p != NULL && bc != NULL) {
+        size_t l = 0;
+        if (EC_POINT_mul(g, p, k, NULL, NULL, bc) == 1) {
+            l = EC_POINT_point2oct(g, p, POINT_CONVERSION_UNCOMPRESSED, out, size, bc);
+        }
+        st = l != 0 ? PSA_SUCCESS : PSA_ERROR_CORRUPTION_DETECTED;
+        *len = l;
+    }
+    EC_POINT_free(p);
+    BN_CTX_free(bc);
+    ERR_clear_error();
+    return st;
+}
+
+/* A public point in the PSA format: 0x04 || X || Y, on the curve. */
+static psa_status_t point_check(const EC_GROUP *g, size_t flen, const uint8_t *m, size_t n)
+{
+    if (n == 1 + flen && (m[0] == 2 || m[0] == 3)) {
+        return PSA_ERROR_NOT_SUPPORTED; /* compressed: not a PSA import format */
+    }
+    if (n != 1 + 2 * flen || m[0] != 4) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    EC_POINT *p = EC_POINT_new(g);
+    BN_CTX *bc = BN_CTX_new_ex(g_libctx);
+    psa_status_t st = PSA_ERROR_INSUFFICIENT_MEMORY;
+    if (p != NULL && bc != NULL) {
+        st = EC_POINT_oct2point(g, p, m, n, bc) == 1 && !EC_POINT_is_at_infinity(g, p) &&
+                     EC_POINT_is_on_curve(g, p, bc) == 1
+                 ? PSA_SUCCESS
+                 : PSA_ERROR_INVALID_ARGUMENT;
+    }
+    EC_POINT_free(p);
+    BN_CTX_free(bc);
+    ERR_clear_error();
+    return st;
+}
+
+static EC_GROUP *curve_group(const struct curve *c)
+{
+    return EC_GROUP_new_by_curve_name_ex(g_libctx, NULL, c->nid);
+}
+
+psa_status_t wbe_ecc_check(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n)
+{
+    const struct curve *c = find_curve(type, bits);
+    if (c == NULL) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    size_t flen = PSA_BITS_TO_BYTES(bits);
+    if (is_mont(c)) {
+        return n == flen ? PSA_SUCCESS : PSA_ERROR_INVALID_ARGUMENT;
+    }
+    EC_GROUP *g = curve_group(c);
+    if (g == NULL) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    psa_status_t st;
+    if (PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type)) {
+        BIGNUM *k = n == flen ? priv_scalar(g, m, n) : NULL;
+        st = k != NULL ? PSA_SUCCESS : PSA_ERROR_INVALID_ARGUMENT;
+        BN_clear_free(k);
+    } else {
+        st = point_check(g, flen, m, n);
+    }
+    EC_GROUP_free(g);
+    return st;
+}
+
+psa_status_t wbe_ecc_generate(psa_key_type_t type, size_t bits, uint8_t *out)
+{
+    const struct curve *c = find_curve(type, bits);
+    if (c == NULL || !PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type)) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    size_t flen = PSA_BITS_TO_BYTES(bits);
+    if (is_mont(c)) {
+        return wbe_random_secret(out, flen);
+    }
+    EC_GROUP *g = curve_group(c);
+    BIGNUM *k = BN_secure_new();
+    BN_CTX *bc = BN_CTX_new_ex(g_libctx);
+    psa_status_t st = PSA_ERROR_INSUFFICIENT_MEMORY;
+    if (g != NULL && k != NULL && bc != NULL) {
+        st = PSA_ERROR_INSUFFICIENT_ENTROPY;
+        for (int i = 0; i < 8; i++) {
+            if (BN_priv_rand_range_ex(k, EC_GROUP_get0_order(g), 0, bc) != 1) {
+                break;
+            }
+            if (!BN_is_zero(k)) {
+                st = BN_bn2binpad(k, out, (int)flen) == (int)flen ? PSA_SUCCESS
+                                                                   : PSA_ERROR_CORRUPTION_DETECTED;
+                break;
+            }
+        }
+    }
+    BN_clear_free(k);
+    BN_CTX_free(bc);
+    EC_GROUP_free(g);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_ecc_public(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,
+                            uint8_t *out, size_t out_size, size_t *out_len)
+{
+    const struct curve *c = find_curve(type, bits);
+    if (c == NULL) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    if (PSA_KEY_TYPE_IS_ECC_PUBLIC_KEY(type)) {
+        if (out_size < n) {
+            return PSA_ERROR_BUFFER_TOO_SMALL;
+        }
+        memcpy(out, m, n);
+        *out_len = n;
+        return PSA_SUCCESS;
+    }
+    psa_status_t st;
+    if (is_mont(c)) {
+        EVP_PKEY *pk = EVP_PKEY_new_raw_private_key_ex(g_libctx, c->name, NULL, m, n);
+        size_t l = out_size;
+        if (pk == NULL) {
+            st = PSA_ERROR_CORRUPTION_DETECTED;
+        } else if (out_size < n) {
+            st = PSA_ERROR_BUFFER_TOO_SMALL;
+        } else {
+            st = EVP_PKEY_get_raw_public_key(pk, out, &l) == 1 ? PSA_SUCCESS
+                                                               : PSA_ERROR_CORRUPTION_DETECTED;
+            *out_len = l;
+        }
+        EVP_PKEY_free(pk);
+        ERR_clear_error();
+        return st;
+    }
+    size_t need = 1 + 2 * PSA_BITS_TO_BYTES(bits);
+    if (out_size < need) {
+        return PSA_ERROR_BUFFER_TOO_SMALL;
+    }
+    EC_GROUP *g = curve_group(c);
+    BIGNUM *k = g != NULL ? priv_scalar(g, m, n) : NULL;
+    st = k != NULL ? point_of(g, k, out, out_size, out_len) : PSA_ERROR_CORRUPTION_DETECTED;
+    BN_clear_free(k);
+    EC_GROUP_free(g);
+    return st;
+}
+
+/* An EVP_PKEY for a Weierstrass key: a key pair from the scalar (public
+ * point computed), or a public key from the point. */
+static EVP_PKEY *weier_pkey(const struct curve *c, bool pair, const uint8_t *m, size_t n)
+{
+    uint8_t pub[1 + 2 * 66];
+    size_t pub_len = 0;
+    EVP_PKEY *pk = NULL;
+    BIGNUM *k = NULL;
+    EC_GROUP *g = NULL;
+    OSSL_PARAM_BLD *b = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(g_libctx, "EC", NULL);
+    if (b == NULL || ctx == NULL) {
+        goto out;
+    }
+    if (pair) {
+        g = curve_group(c);
+        k = g != NULL ? priv_scalar(g, m, n) : NULL;
+        if (k == NULL || point_of(g, k, pub, sizeof pub, &pub_len) != PSA_SUCCESS) {
+            goto out;
+        }
+    } else {
+        if (n > sizeof pub) {
+            goto out;
+        }
+        memcpy(pub, m, n);
+        pub_len = n;
+    }
+    if (OSSL_PARAM_BLD_push_utf8_string(b, OSSL_PKEY_PARAM_GROUP_NAME, c->name, 0) != 1 ||
+        OSSL_PARAM_BLD_push_octet_string(b, OSSL_PKEY_PARAM_PUB_KEY, pub, pub_len) != 1 ||
+        (pair && OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_PRIV_KEY, k) != 1)) {
+        goto out;
+    }
+    params = OSSL_PARAM_BLD_to_param(b);
+    if (params == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+        EVP_PKEY_fromdata(ctx, &pk, pair ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) != 1) {
+        pk = NULL;
+    }
+out:
+    if (params != NULL) {
+        for (OSSL_PARAM *p = params; p->key != NULL; p++) {
+            if (strcmp(p->key, OSSL_PKEY_PARAM_PRIV_KEY) == 0) {
+                OPENSSL_cleanse(p->data, p->data_size);
+            }
+        }
+        OSSL_PARAM_free(params);
+    }
+    OSSL_PARAM_BLD_free(b);
+    EVP_PKEY_CTX_free(ctx);
+    BN_clear_free(k);
+    EC_GROUP_free(g);
+    ERR_clear_error();
+    return pk;
+}
+
+static EVP_PKEY *ecc_pkey(const struct curve *c, psa_key_type_t type, const uint8_t *m, size_t n)
+{
+    bool pair = PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type);
+    if (is_mont(c)) {
+        return pair ? EVP_PKEY_new_raw_private_key_ex(g_libctx, c->name, NULL, m, n)
+                    : EVP_PKEY_new_raw_public_key_ex(g_libctx, c->name, NULL, m, n);
+    }
+    return weier_pkey(c, pair, m, n);
+}
+
+/* bits2int (RFC 6979 §2.3.2): the leftmost qlen bits of b as an integer. */
+static BIGNUM *bits2int(const uint8_t *b, size_t blen, int qlen)
+{
+    BIGNUM *x = BN_bin2bn(b, (int)blen, NULL);
+    if (x != NULL && (int)blen * 8 > qlen && BN_rshift(x, x, (int)blen * 8 - qlen) != 1) {
+        BN_free(x);
+        return NULL;
+    }
+    return x;
+}
+
+static psa_status_t hmac_once(psa_algorithm_t h, const uint8_t *key, size_t key_len,
+                              const uint8_t *const parts[], const size_t lens[], size_t np,
+                              uint8_t *out, size_t out_len)
+{
+    struct wbe_mac *m = NULL;
+    psa_status_t st = wbe_mac_new(PSA_ALG_HMAC(h), PSA_KEY_TYPE_HMAC, key, key_len, &m);
+    for (size_t i = 0; st == PSA_SUCCESS && i < np; i++) {
+        st = wbe_mac_update(m, parts[i], lens[i]);
+    }
+    if (st == PSA_SUCCESS) {
+        st = wbe_mac_finish(m, out, out_len);
+    }
+    wbe_mac_free(m);
+    return st;
+}
+
+/* RFC 6979 §3.2: the deterministic nonce k for private key x and hash h1,
+ * with HMAC over det_hash. */
+static psa_status_t rfc6979_k(const EC_GROUP *g, const BIGNUM *x, const uint8_t *h1,
+                              size_t h1_len, psa_algorithm_t det_hash, BIGNUM *k, BN_CTX *bc)
+{
+    const BIGNUM *q = EC_GROUP_get0_order(g);
+    int qlen = BN_num_bits(q);
+    size_t rlen = ((size_t)qlen + 7) / 8, hl = PSA_HASH_LENGTH(det_hash);
+    uint8_t V[PSA_HASH_MAX_SIZE], K[PSA_HASH_MAX_SIZE], xo[66], ho[66], T[66 + PSA_HASH_MAX_SIZE];
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    BIGNUM *z = bits2int(h1, h1_len, qlen);
+    if (z == NULL || hl == 0 || rlen > sizeof xo) {
+        goto out;
+    }
+    if (BN_cmp(z, q) >= 0 && BN_sub(z, z, q) != 1) {
+        goto out;
+    }
+    if (BN_bn2binpad(x, xo, (int)rlen) != (int)rlen || BN_bn2binpad(z, ho, (int)rlen) != (int)rlen) {
+        goto out;
+    }
+    memset(V, 0x01, hl);
+    memset(K, 0x00, hl);
+    for (uint8_t sep = 0; sep < 2; sep++) {
+        const uint8_t *p1[] = {V, &sep, xo, ho};
+        const size_t l1[] = {hl, 1, rlen, rlen};
+        const uint8_t *p2[] = {V};
+        const size_t l2[] = {hl};
+        st = hmac_once(det_hash, K, hl, p1, l1, 4, K, hl);
+        if (st == PSA_SUCCESS) {
+            st = hmac_once(det_hash, K, hl, p2, l2, 1, V, hl);
+        }
+        if (st != PSA_SUCCESS) {
+            goto out;
+        }
+    }
+    for (int tries = 0; tries < 64; tries++) {
+        size_t tlen = 0;
+        while (tlen < rlen) {
+            const uint8_t *p2[] = {V};
+            const size_t l2[] = {hl};
+            st = hmac_once(det_hash, K, hl, p2, l2, 1, V, hl);
+            if (st != PSA_SUCCESS) {
+                goto out;
+            }
+            memcpy(T + tlen, V, hl);
+            tlen += hl;
+        }
+        BIGNUM *c = bits2int(T, rlen, qlen);
+        if (c == NULL || BN_copy(k, c) == NULL) {
+            BN_clear_free(c);
+            st = PSA_ERROR_INSUFFICIENT_MEMORY;
+            goto out;
+        }
+        BN_clear_free(c);
+        if (!BN_is_zero(k) && BN_cmp(k, q) < 0) {
+            st = PSA_SUCCESS;
+            goto out;
+        }
+        static const uint8_t zero = 0;
+        const uint8_t *p3[] = {V, &zero};
+        const size_t l3[] = {hl, 1};
+        const uint8_t *p2[] = {V};
+        const size_t l2[] = {hl};
+        st = hmac_once(det_hash, K, hl, p3, l3, 2, K, hl);
+        if (st == PSA_SUCCESS) {
+            st = hmac_once(det_hash, K, hl, p2, l2, 1, V, hl);
+        }
+        if (st != PSA_SUCCESS) {
+            goto out;
+        }
+    }
+    st = PSA_ERROR_CORRUPTION_DETECTED;
+out:
+    (void)bc;
+    BN_free(z);
+    OPENSSL_cleanse(V, sizeof V);
+    OPENSSL_cleanse(K, sizeof K);
+    OPENSSL_cleanse(xo, sizeof xo);
+    OPENSSL_cleanse(T, sizeof T);
+    return st;
+}
+
+/* ECDSA with the RFC 6979 nonce: k from HMAC, k^-1 (constant-time
+ * exponentiation) and r = x(kG) mod q here, then s by OpenSSL's blinded
+ * signing code (backend_ecdsa_k.c). */
+static psa_status_t ecdsa_sign_det(const struct curve *c, const uint8_t *d, size_t n,
+                                   const uint8_t *hash, size_t hash_len,
+                                   psa_algorithm_t det_hash, uint8_t *sig)
+{
+    psa_status_t st = PSA_ERROR_INSUFFICIENT_MEMORY;
+    size_t flen = PSA_BITS_TO_BYTES(c->bits);
+    EC_GROUP *g = curve_group(c);
+    BN_CTX *bc = BN_CTX_new_ex(g_libctx);
+    BIGNUM *x = g != NULL ? priv_scalar(g, d, n) : NULL;
+    BIGNUM *k = BN_secure_new(), *kinv = BN_secure_new(), *r = BN_new();
+    BIGNUM *q2 = BN_new(), *px = BN_new(), *rs = NULL, *ss = NULL;
+    EC_POINT *R = g != NULL ? EC_POINT_new(g) : NULL;
+    if (g == NULL || bc == NULL || x == NULL || k == NULL || kinv == NULL || r == NULL ||
+        q2 == NULL || px == NULL || R == NULL || hash_len > INT_MAX) {
+        goto out;
+    }
+    const BIGNUM *q = EC_GROUP_get0_order(g);
+    BN_set_flags(k, BN_FLG_CONSTTIME);
+    st = rfc6979_k(g, x, hash, hash_len, det_hash, k, bc);
+    if (st != PSA_SUCCESS) {
+        goto out;
+    }
+    st = PSA_ERROR_CORRUPTION_DETECTED;
+    if (EC_POINT_mul(g, R, k, NULL, NULL, bc) != 1 ||
+        EC_POINT_get_affine_coordinates(g, R, px, NULL, bc) != 1 ||
+        BN_nnmod(r, px, q, bc) != 1 || BN_is_zero(r) ||
+        BN_copy(q2, q) == NULL || BN_sub_word(q2, 2) != 1 ||
+        BN_mod_exp_mont_consttime(kinv, k, q2, q, bc, NULL) != 1 ||
+        wbe_ossl_ecdsa_sign_k(g_libctx, c->nid, x, kinv, r, hash, (int)hash_len, &rs, &ss) != 1 ||
+        BN_cmp(rs, r) != 0 ||
+        BN_bn2binpad(rs, sig, (int)flen) != (int)flen ||
+        BN_bn2binpad(ss, sig + flen, (int)flen) != (int)flen) {
+        goto out;
+    }
+    st = PSA_SUCCESS;
+out:
+    BN_clear_free(x);
+    BN_clear_free(k);
+    BN_clear_free(kinv);
+    BN_free(r);
+    BN_free(rs);
+    BN_free(ss);
+    BN_free(q2);
+    BN_free(px);
+    EC_POINT_free(R);
+    BN_CTX_free(bc);
+    EC_GROUP_free(g);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_ecdsa_sign(psa_key_type_t type, size_t bits, const uint8_t *d, size_t n,
+                            const uint8_t *hash, size_t hash_len, psa_algorithm_t det_hash,
+                            uint8_t *sig)
+{
+    const struct curve *c = find_curve(type, bits);
+    if (c == NULL || is_mont(c) || !PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type)) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    if (det_hash != 0) {
+        return ecdsa_sign_det(c, d, n, hash, hash_len, det_hash, sig);
+    }
+    size_t flen = PSA_BITS_TO_BYTES(bits);
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    EVP_PKEY *pk = weier_pkey(c, true, d, n);
+    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    uint8_t der[160];
+    size_t der_len = sizeof der;
+    ECDSA_SIG *es = NULL;
+    if (ctx != NULL && EVP_PKEY_sign_init(ctx) == 1 &&
+        EVP_PKEY_sign(ctx, der, &der_len, hash, hash_len) == 1) {
+        const uint8_t *p = der;
+        es = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
+        if (es != NULL && BN_bn2binpad(ECDSA_SIG_get0_r(es), sig, (int)flen) == (int)flen &&
+            BN_bn2binpad(ECDSA_SIG_get0_s(es), sig + flen, (int)flen) == (int)flen) {
+            st = PSA_SUCCESS;
+        }
+    }
+    ECDSA_SIG_free(es);
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_ecdsa_verify(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,
+                              const uint8_t *hash, size_t hash_len, const uint8_t *sig,
+                              size_t sig_len)
+{
+    const struct curve *c = find_curve(type, bits);
+    if (c == NULL || is_mont(c)) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    size_t flen = PSA_BITS_TO_BYTES(bits);
+    if (sig_len != 2 * flen) {
+        return PSA_ERROR_INVALID_SIGNATURE;
+    }
+    psa_status_t st = PSA_ERROR_INSUFFICIENT_MEMORY;
+    EVP_PKEY *pk = weier_pkey(c, PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type), m, n);
+    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    ECDSA_SIG *es = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(sig, (int)flen, NULL), *s = BN_bin2bn(sig + flen, (int)flen, NULL);
+    uint8_t *der = NULL;
+    if (ctx != NULL && es != NULL && r != NULL && s != NULL && ECDSA_SIG_set0(es, r, s) == 1) {
+        r = s = NULL; /* owned by es */
+        int der_len = i2d_ECDSA_SIG(es, &der);
+        if (der_len > 0 && EVP_PKEY_verify_init(ctx) == 1) {
+            st = EVP_PKEY_verify(ctx, der, (size_t)der_len, hash, hash_len) == 1
+                     ? PSA_SUCCESS
+                     : PSA_ERROR_INVALID_SIGNATURE;
+        }
+    }
+    OPENSSL_free(der);
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(es);
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_ecdh(psa_key_type_t type, size_t bits, const uint8_t *d, size_t n,
+                      const uint8_t *peer, size_t peer_len, uint8_t *out)
+{
+    const struct curve *c = find_curve(type, bits);
+    if (c == NULL || !PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type) ||
+        c->fam == PSA_ECC_FAMILY_TWISTED_EDWARDS) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    psa_key_type_t pub_type = PSA_KEY_TYPE_ECC_PUBLIC_KEY(PSA_KEY_TYPE_ECC_GET_FAMILY(type));
+    psa_status_t st = wbe_ecc_check(pub_type, bits, peer, peer_len);
+    if (st != PSA_SUCCESS) {
+        return st == PSA_ERROR_NOT_SUPPORTED ? st : PSA_ERROR_INVALID_ARGUMENT;
+    }
+    size_t flen = PSA_BITS_TO_BYTES(bits);
+    EVP_PKEY *pk = ecc_pkey(c, type, d, n), *pp = ecc_pkey(c, pub_type, peer, peer_len);
+    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    uint8_t buf[66];
+    size_t len = sizeof buf;
+    st = PSA_ERROR_CORRUPTION_DETECTED;
+    if (ctx != NULL && pp != NULL && EVP_PKEY_derive_init(ctx) == 1) {
+        if (EVP_PKEY_derive_set_peer(ctx, pp) != 1 ||
+            EVP_PKEY_derive(ctx, buf, &len) != 1 || len != flen) {
+            st = PSA_ERROR_INVALID_ARGUMENT; /* e.g. an X25519 low-order point */
+        } else {
+            memcpy(out, buf, flen);
+            st = PSA_SUCCESS;
+        }
+    }
+    OPENSSL_cleanse(buf, sizeof buf);
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    EVP_PKEY_free(pp);
+    ERR_clear_error();
+    return st;
+}
+
+/* ---- EdDSA (PureEdDSA, one-shot) -------------------------------------------- */
+
+static psa_status_t eddsa_run(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,
+                              const uint8_t *msg, size_t msg_len, uint8_t *sig,
+                              const uint8_t *vsig, size_t vsig_len)
+{
+    const struct curve *c = find_curve(type, bits);
+    if (c == NULL || c->fam != PSA_ECC_FAMILY_TWISTED_EDWARDS) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    EVP_PKEY *pk = ecc_pkey(c, type, m, n);
+    EVP_MD_CTX *mc = EVP_MD_CTX_new();
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    if (pk != NULL && mc != NULL) {
+        if (sig != NULL) {
+            size_t len = 2 * PSA_BITS_TO_BYTES(bits);
+            if (EVP_DigestSignInit_ex(mc, NULL, NULL, g_libctx, NULL, pk, NULL) == 1 &&
+                EVP_DigestSign(mc, sig, &len, msg, msg_len) == 1 &&
+                len == 2 * PSA_BITS_TO_BYTES(bits)) {
+                st = PSA_SUCCESS;
+            }
+        } else if (EVP_DigestVerifyInit_ex(mc, NULL, NULL, g_libctx, NULL, pk, NULL) == 1) {
+            st = EVP_DigestVerify(mc, vsig, vsig_len, msg, msg_len) == 1
+                     ? PSA_SUCCESS
+                     : PSA_ERROR_INVALID_SIGNATURE;
+        }
+    }
+    EVP_MD_CTX_free(mc);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_eddsa_sign(psa_key_type_t type, size_t bits, const uint8_t *d, size_t n,
+                            const uint8_t *msg, size_t msg_len, uint8_t *sig)
+{
+    if (!PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type)) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    return eddsa_run(type, bits, d, n, msg, msg_len, sig, NULL, 0);
+}
+
+psa_status_t wbe_eddsa_verify(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,
+                              const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                              size_t sig_len)
+{
+    if (sig_len != 2 * PSA_BITS_TO_BYTES(bits)) {
+        return PSA_ERROR_INVALID_SIGNATURE;
+    }
+    return eddsa_run(type, bits, m, n, msg, msg_len, NULL, sig, sig_len);
+}
+
+/* ---- RSA ----------------------------------------------------------------------- */
+
+/* Parse a PSA RSA key strictly: d2i also accepts PKCS#8 and trailing bytes,
+ * so the key must re-encode to exactly the input. */
+static EVP_PKEY *rsa_pkey(psa_key_type_t type, const uint8_t *m, size_t n)
+{
+    const uint8_t *p = m;
+    bool pair = type == PSA_KEY_TYPE_RSA_KEY_PAIR;
+    if (n == 0 || n > (size_t)LONG_MAX) {
+        return NULL;
+    }
+    EVP_PKEY *pk = pair ? d2i_PrivateKey_ex(EVP_PKEY_RSA, NULL, &p, (long)n, g_libctx, NULL)
+                        : d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)n);
+    if (pk == NULL || p != m + n) {
+        EVP_PKEY_free(pk);
+        ERR_clear_error();
+        return NULL;
+    }
+    uint8_t *der = NULL;
+    int len = pair ? i2d_PrivateKey(pk, &der) : i2d_PublicKey(pk, &der);
+    bool same = len > 0 && (size_t)len == n && CRYPTO_memcmp(der, m, n) == 0;
+    if (der != NULL) {
+        OPENSSL_clear_free(der, len > 0 ? (size_t)len : 0);
+    }
+    if (!same) {
+        EVP_PKEY_free(pk);
+        pk = NULL;
+    }
+    ERR_clear_error();
+    return pk;
+}
+
+psa_status_t wbe_rsa_check(psa_key_type_t type, const uint8_t *m, size_t n, size_t *bits)
+{
+    EVP_PKEY *pk = rsa_pkey(type, m, n);
+    if (pk == NULL) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    psa_status_t st = PSA_SUCCESS;
+    BIGNUM *e = NULL;
+    if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e) != 1 || !BN_is_odd(e) ||
+        BN_is_one(e)) {
+        st = PSA_ERROR_INVALID_ARGUMENT;
+    }
+    if (st == PSA_SUCCESS && type == PSA_KEY_TYPE_RSA_KEY_PAIR) {
+        EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL);
+        if (ctx == NULL || EVP_PKEY_pairwise_check(ctx) != 1) {
+            st = PSA_ERROR_INVALID_ARGUMENT;
+        }
+        EVP_PKEY_CTX_free(ctx);
+    }
+    *bits = (size_t)EVP_PKEY_get_bits(pk);
+    BN_free(e);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_rsa_generate(size_t bits, uint8_t *out, size_t out_size, size_t *out_len)
+{
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(g_libctx, "RSA", NULL);
+    EVP_PKEY *pk = NULL;
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    if (ctx != NULL && EVP_PKEY_keygen_init(ctx) == 1 &&
+        EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, (int)bits) == 1 &&
+        EVP_PKEY_generate(ctx, &pk) == 1) {
+        uint8_t *der = NULL;
+        int len = i2d_PrivateKey(pk, &der);
+        if (len <= 0) {
+            st = PSA_ERROR_CORRUPTION_DETECTED;
+        } else if ((size_t)len > out_size) {
+            st = PSA_ERROR_NOT_SUPPORTED;
+        } else {
+            memcpy(out, der, (size_t)len);
+            *out_len = (size_t)len;
+            st = PSA_SUCCESS;
+        }
+        if (der != NULL) {
+            OPENSSL_clear_free(der, len > 0 ? (size_t)len : 0);
+        }
+    }
+    EVP_PKEY_free(pk);
+    EVP_PKEY_CTX_free(ctx);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_rsa_public(psa_key_type_t type, const uint8_t *m, size_t n, uint8_t *out,
+                            size_t out_size, size_t *out_len)
+{
+    EVP_PKEY *pk = rsa_pkey(type, m, n);
+    if (pk == NULL) {
+        return PSA_ERROR_CORRUPTION_DETECTED;
+    }
+    uint8_t *der = NULL;
+    int len = i2d_PublicKey(pk, &der);
+    psa_status_t st;
+    if (len <= 0) {
+        st = PSA_ERROR_CORRUPTION_DETECTED;
+    } else if ((size_t)len > out_size) {
+        st = PSA_ERROR_BUFFER_TOO_SMALL;
+    } else {
+        memcpy(out, der, (size_t)len);
+        *out_len = (size_t)len;
+        st = PSA_SUCCESS;
+    }
+    OPENSSL_free(der);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}
+
+/* Padding parameters of a PSA RSA signature algorithm on ctx. */
+static bool rsa_sig_params(EVP_PKEY_CTX *ctx, EVP_PKEY *pk, psa_algorithm_t alg, bool verify)
+{
+    OSSL_PARAM params[5];
+    int n = 0, salt = 0;
+    char pad_pkcs1[] = "pkcs1", pad_pss[] = "pss", salt_auto[] = "auto";
+    psa_algorithm_t h = PSA_ALG_GET_HASH(alg);
+    const EVP_MD *md = h != 0 ? find_md(h) : NULL;
+    if (h != 0 && md == NULL) {
+        return false;
+    }
+    if (PSA_ALG_IS_RSA_PKCS1V15_SIGN(alg)) {
+        params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE, pad_pkcs1, 0);
+    } else {
+        params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE, pad_pss, 0);
+    }
+    if (md != NULL) {
+        params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_DIGEST,
+                                                       (char *)EVP_MD_get0_name(md), 0);
+    }
+    if (PSA_ALG_IS_RSA_PSS(alg)) {
+        params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_MGF1_DIGEST,
+                                                       (char *)EVP_MD_get0_name(md), 0);
+        if (verify && PSA_ALG_IS_RSA_PSS_ANY_SALT(alg)) {
+            params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PSS_SALTLEN,
+                                                           salt_auto, 0);
+        } else {
+            /* PSA: the hash length, or the largest that fits (emLen - hLen - 2). */
+            int hlen = (int)PSA_HASH_LENGTH(h);
+            int em_len = (EVP_PKEY_get_bits(pk) - 1 + 7) / 8;
+            salt = em_len - hlen - 2 < hlen ? em_len - hlen - 2 : hlen;
+            if (salt < 0) {
+                return false;
+            }
+            params[n++] = OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PSS_SALTLEN, &salt);
+        }
+    }
+    params[n] = OSSL_PARAM_construct_end();
+    return EVP_PKEY_CTX_set_params(ctx, params) == 1;
+}
+
+psa_status_t wbe_rsa_sign(const uint8_t *m, size_t n, psa_algorithm_t alg, const uint8_t *hash,
+                          size_t hash_len, uint8_t *sig, size_t sig_size, size_t *sig_len)
+{
+    EVP_PKEY *pk = rsa_pkey(PSA_KEY_TYPE_RSA_KEY_PAIR, m, n);
+    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    size_t k = pk != NULL ? (size_t)EVP_PKEY_get_size(pk) : 0;
+    if (ctx != NULL) {
+        size_t len = k;
+        if (sig_size < k) {
+            st = PSA_ERROR_BUFFER_TOO_SMALL;
+        } else if (EVP_PKEY_sign_init(ctx) != 1 || !rsa_sig_params(ctx, pk, alg, false)) {
+            st = PSA_ERROR_INVALID_ARGUMENT; /* e.g. PSS with a hash too long for the key */
+        } else if (EVP_PKEY_sign(ctx, sig, &len, hash, hash_len) != 1) {
+            st = PSA_ERROR_INVALID_ARGUMENT; /* e.g. raw input longer than k - 11 */
+        } else {
+            *sig_len = len;
+            st = PSA_SUCCESS;
+        }
+    }
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}
+
+psa_status_t wbe_rsa_verify(psa_key_type_t type, const uint8_t *m, size_t n,
+                            psa_algorithm_t alg, const uint8_t *hash, size_t hash_len,
+                            const uint8_t *sig, size_t sig_len)
+{
+    EVP_PKEY *pk = rsa_pkey(type, m, n);
+    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    if (ctx != NULL) {
+        if (sig_len != (size_t)EVP_PKEY_get_size(pk)) {
+            st = PSA_ERROR_INVALID_SIGNATURE;
+        } else if (EVP_PKEY_verify_init(ctx) != 1 || !rsa_sig_params(ctx, pk, alg, true)) {
+            st = PSA_ERROR_INVALID_ARGUMENT;
+        } else {
+            st = EVP_PKEY_verify(ctx, sig, sig_len, hash, hash_len) == 1
+                     ? PSA_SUCCESS
+                     : PSA_ERROR_INVALID_SIGNATURE;
+        }
+    }
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
+}
+
+size_t wbe_rsa_size(psa_key_type_t type, const uint8_t *m, size_t n)
+{
+    EVP_PKEY *pk = rsa_pkey(type, m, n);
+    size_t k = pk != NULL ? (size_t)EVP_PKEY_get_size(pk) : 0;
+    EVP_PKEY_free(pk);
+    return k;
+}
+
+psa_status_t wbe_rsa_crypt(psa_key_type_t type, const uint8_t *m, size_t n,
+                           psa_algorithm_t alg, bool encrypt, const uint8_t *in, size_t in_len,
+                           const uint8_t *label, size_t label_len, uint8_t *out,
+                           size_t *out_len)
+{
+    EVP_PKEY *pk = rsa_pkey(type, m, n);
+    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    OSSL_PARAM params[5];
+    int np = 0;
+    char pad_oaep[] = "oaep", pad_pkcs1[] = "pkcs1";
+    if (ctx == NULL) {
+        goto out;
+    }
+    if (PSA_ALG_IS_RSA_OAEP(alg)) {
+        const EVP_MD *md = find_md(PSA_ALG_GET_HASH(alg));
+        if (md == NULL) {
+            st = PSA_ERROR_NOT_SUPPORTED;
+            goto out;
+        }
+        params[np++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_PAD_MODE, pad_oaep, 0);
+        params[np++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_OAEP_DIGEST,
+                                                        (char *)EVP_MD_get0_name(md), 0);
+        params[np++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_MGF1_DIGEST,
+                                                        (char *)EVP_MD_get0_name(md), 0);
+        if (label_len != 0) {
+            params[np++] = OSSL_PARAM_construct_octet_string(OSSL_ASYM_CIPHER_PARAM_OAEP_LABEL,
+                                                             (void *)label, label_len);
+        }
+    } else {
+        params[np++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_PAD_MODE, pad_pkcs1, 0);
+    }
+    params[np] = OSSL_PARAM_construct_end();
+    size_t len = (size_t)EVP_PKEY_get_size(pk);
+    if (encrypt) {
+        if (EVP_PKEY_encrypt_init_ex(ctx, params) != 1) {
+            goto out;
+        }
+        st = EVP_PKEY_encrypt(ctx, out, &len, in, in_len) == 1 ? PSA_SUCCESS
+                                                                : PSA_ERROR_INVALID_ARGUMENT;
+    } else {
+        if (EVP_PKEY_decrypt_init_ex(ctx, params) != 1) {
+            goto out;
+        }
+        st = EVP_PKEY_decrypt(ctx, out, &len, in, in_len) == 1 ? PSA_SUCCESS
+                                                                : PSA_ERROR_INVALID_PADDING;
+    }
+    if (st == PSA_SUCCESS) {
+        *out_len = len;
+    }
+out:
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pk);
+    ERR_clear_error();
+    return st;
 }

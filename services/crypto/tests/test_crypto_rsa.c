@@ -1,0 +1,306 @@
+/* RSA: strict key import (PKCS#1 DER only), export, export_public,
+ * generation and its size cap; PKCS#1 v1.5 (hash and raw) and PSS
+ * signatures with their policy and argument errors. */
+#include "crypto_test_util.h"
+#include "ward_crypto.h"
+#include "vectors/rsa_vectors.h"
+
+#define BIG(name, str)                          \
+    static uint8_t name[2600];                  \
+    size_t name##_len = unhex(str, name, sizeof name)
+
+#define PAIR PSA_KEY_TYPE_RSA_KEY_PAIR
+#define PUB PSA_KEY_TYPE_RSA_PUBLIC_KEY
+#define V15 PSA_ALG_RSA_PKCS1V15_SIGN(PSA_ALG_SHA_256)
+#define PSS PSA_ALG_RSA_PSS(PSA_ALG_SHA_256)
+#define PSS_ANY PSA_ALG_RSA_PSS_ANY_SALT(PSA_ALG_SHA_256)
+#define SIGN_ALL (PSA_KEY_USAGE_SIGN_HASH | PSA_KEY_USAGE_VERIFY_HASH)
+
+static psa_status_t try_import(psa_key_type_t type, size_t bits, const uint8_t *d, size_t n,
+                               psa_key_id_t *id)
+{
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_type(&a, type);
+    psa_set_key_bits(&a, bits);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_EXPORT);
+    return psa_import_key(&a, d, n, id);
+}
+
+static void test_rsa_keys(void **state)
+{
+    (void)state;
+    BIG(pair, RSA1024_PAIR);
+    BIG(pub, RSA1024_PUB);
+    BIG(pk8, RSA1024_PKCS8);
+    BIG(spki, RSA1024_SPKI);
+    static uint8_t out[2600];
+    size_t n;
+    psa_key_id_t id;
+    assert_int_equal(try_import(PAIR, 0, pair, pair_len, &id), PSA_SUCCESS);
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    assert_int_equal(psa_get_key_attributes(id, &a), PSA_SUCCESS);
+    assert_int_equal(psa_get_key_bits(&a), 1024);
+    assert_int_equal(psa_export_key(id, out, sizeof out, &n), PSA_SUCCESS);
+    assert_int_equal(n, pair_len);
+    assert_memory_equal(out, pair, n);
+    assert_int_equal(psa_export_public_key(id, out, sizeof out, &n), PSA_SUCCESS);
+    assert_int_equal(n, pub_len);
+    assert_memory_equal(out, pub, n);
+    assert_int_equal(psa_export_public_key(id, out, pub_len - 1, &n), PSA_ERROR_BUFFER_TOO_SMALL);
+    psa_destroy_key(id);
+    psa_reset_key_attributes(&a);
+    psa_set_key_type(&a, PUB); /* no EXPORT usage: a public key exports anyway */
+    assert_int_equal(psa_import_key(&a, pub, pub_len, &id), PSA_SUCCESS);
+    assert_int_equal(psa_export_key(id, out, sizeof out, &n), PSA_SUCCESS);
+    assert_memory_equal(out, pub, pub_len);
+    psa_destroy_key(id);
+    /* Refused: PKCS#8, SubjectPublicKeyInfo, trailing byte, truncated, a
+     * pair as a public key, wrong bits, a corrupted pair. */
+    assert_int_equal(try_import(PAIR, 0, pk8, pk8_len, &id), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(try_import(PUB, 0, spki, spki_len, &id), PSA_ERROR_INVALID_ARGUMENT);
+    pair[pair_len] = 0;
+    assert_int_equal(try_import(PAIR, 0, pair, pair_len + 1, &id), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(try_import(PAIR, 0, pair, pair_len - 1, &id), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(try_import(PUB, 0, pair, pair_len, &id), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(try_import(PAIR, 2048, pair, pair_len, &id), PSA_ERROR_INVALID_ARGUMENT);
+    /* Flip a bit inside the private exponent (after n and e): still DER,
+     * but not a consistent key. */
+    pair[200] ^= 0x10;
+    assert_int_equal(try_import(PAIR, 0, pair, pair_len, &id), PSA_ERROR_INVALID_ARGUMENT);
+    pair[200] ^= 0x10;
+    /* Generation: 65537, sizes, the cap. */
+    psa_reset_key_attributes(&a);
+    psa_set_key_type(&a, PAIR);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_EXPORT | SIGN_ALL);
+    psa_set_key_algorithm(&a, V15);
+    assert_int_equal(psa_generate_key(&a, &id), PSA_ERROR_INVALID_ARGUMENT); /* no size */
+    psa_set_key_bits(&a, 512);
+    assert_int_equal(psa_generate_key(&a, &id), PSA_ERROR_NOT_SUPPORTED);
+    psa_set_key_bits(&a, 8192);
+    assert_int_equal(psa_generate_key(&a, &id), PSA_ERROR_NOT_SUPPORTED);
+    psa_set_key_bits(&a, 2048);
+    assert_int_equal(psa_generate_key(&a, &id), PSA_SUCCESS);
+    assert_int_equal(psa_export_public_key(id, out, sizeof out, &n), PSA_SUCCESS);
+    uint8_t h[32] = {1}, sig[256];
+    size_t sn;
+    assert_int_equal(psa_sign_hash(id, V15, h, 32, sig, sizeof sig, &sn), PSA_SUCCESS);
+    assert_int_equal(sn, 256);
+    psa_key_id_t v;
+    psa_reset_key_attributes(&a);
+    psa_set_key_type(&a, PUB);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_VERIFY_HASH);
+    psa_set_key_algorithm(&a, V15);
+    assert_int_equal(psa_import_key(&a, out, n, &v), PSA_SUCCESS);
+    assert_int_equal(psa_verify_hash(v, V15, h, 32, sig, sn), PSA_SUCCESS);
+    psa_destroy_key(v);
+    psa_destroy_key(id);
+    /* The configurable cap applies to import too. */
+    ward_crypto_set_rsa_max_bits(768);
+    assert_int_equal(try_import(PAIR, 0, pair, pair_len, &id), PSA_ERROR_NOT_SUPPORTED);
+    ward_crypto_set_rsa_max_bits(0);
+    assert_int_equal(try_import(PAIR, 0, pair, pair_len, &id), PSA_SUCCESS);
+    psa_destroy_key(id);
+    /* Persistent RSA key across a restart. */
+    psa_reset_key_attributes(&a);
+    psa_set_key_type(&a, PAIR);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_EXPORT);
+    psa_set_key_id(&a, 21);
+    assert_int_equal(psa_import_key(&a, pair, pair_len, &id), PSA_SUCCESS);
+    restart_library();
+    assert_int_equal(psa_export_key(21, out, sizeof out, &n), PSA_SUCCESS);
+    assert_int_equal(n, pair_len);
+    assert_memory_equal(out, pair, n);
+    assert_int_equal(psa_destroy_key(21), PSA_SUCCESS);
+}
+
+static void test_rsa_signatures(void **state)
+{
+    (void)state;
+    BIG(pair, RSA1024_PAIR);
+    BIG(pub, RSA1024_PUB);
+    BIG(v15, RSA1024_PKCS1_SHA256_SAMPLE);
+    BIG(pss, RSA1024_PSS_SHA256_SAMPLE);
+    BIG(pss0, RSA1024_PSS0_SHA256_SAMPLE);
+    BIG(raw, RSA1024_RAW_SIG);
+    const uint8_t *m = (const uint8_t *)"sample";
+    uint8_t sig[128], h[32];
+    size_t n;
+    assert_int_equal(psa_hash_compute(PSA_ALG_SHA_256, m, 6, h, sizeof h, &n), PSA_SUCCESS);
+    /* PKCS#1 v1.5: deterministic known answer, message and hash. */
+    psa_key_id_t k = import_key(PAIR, SIGN_ALL, PSA_ALG_RSA_PKCS1V15_SIGN(PSA_ALG_ANY_HASH),
+                                pair, pair_len);
+    assert_int_equal(psa_sign_message(k, V15, m, 6, sig, sizeof sig, &n), PSA_SUCCESS);
+    assert_int_equal(n, 128);
+    assert_memory_equal(sig, v15, v15_len);
+    assert_int_equal(psa_sign_hash(k, V15, h, 32, sig, sizeof sig, &n), PSA_SUCCESS);
+    assert_memory_equal(sig, v15, v15_len);
+    assert_int_equal(psa_sign_hash(k, V15, h, 32, sig, 127, &n), PSA_ERROR_BUFFER_TOO_SMALL);
+    assert_int_equal(psa_sign_hash(k, V15, h, 31, sig, sizeof sig, &n),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_verify_message(k, V15, m, 6, v15, v15_len), PSA_SUCCESS);
+    psa_destroy_key(k);
+    psa_key_id_t p = import_key(PUB, PSA_KEY_USAGE_VERIFY_MESSAGE, V15, pub, pub_len);
+    assert_int_equal(psa_verify_message(p, V15, m, 6, v15, v15_len), PSA_SUCCESS);
+    assert_int_equal(psa_verify_message(p, V15, m, 5, v15, v15_len), PSA_ERROR_INVALID_SIGNATURE);
+    assert_int_equal(psa_verify_message(p, V15, m, 6, v15, v15_len - 1),
+                     PSA_ERROR_INVALID_SIGNATURE);
+    v15[60] ^= 1;
+    assert_int_equal(psa_verify_message(p, V15, m, 6, v15, v15_len), PSA_ERROR_INVALID_SIGNATURE);
+    assert_int_equal(psa_sign_message(p, V15, m, 6, sig, sizeof sig, &n),
+                     PSA_ERROR_NOT_PERMITTED);
+    psa_destroy_key(p);
+    /* Raw PKCS#1 v1.5: any input up to k - 11 bytes; no sign_message. */
+    psa_algorithm_t rawalg = PSA_ALG_RSA_PKCS1V15_SIGN_RAW;
+    k = import_key(PAIR, SIGN_ALL, rawalg, pair, pair_len);
+    uint8_t in[118];
+    for (size_t i = 0; i < sizeof in; i++) {
+        in[i] = (uint8_t)i;
+    }
+    assert_int_equal(psa_sign_hash(k, rawalg, in, 20, sig, sizeof sig, &n), PSA_SUCCESS);
+    assert_memory_equal(sig, raw, raw_len);
+    assert_int_equal(psa_verify_hash(k, rawalg, in, 20, raw, raw_len), PSA_SUCCESS);
+    assert_int_equal(psa_sign_hash(k, rawalg, in, 117, sig, sizeof sig, &n), PSA_SUCCESS);
+    assert_int_equal(psa_sign_hash(k, rawalg, in, 118, sig, sizeof sig, &n),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_sign_message(k, rawalg, in, 20, sig, sizeof sig, &n),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    psa_destroy_key(k);
+    /* PSS: round trip (randomized), published-salt signatures verify;
+     * the standard-salt algorithm refuses salt 0, the any-salt one takes it. */
+    k = import_key(PAIR, SIGN_ALL, PSS, pair, pair_len);
+    uint8_t s1[128], s2[128];
+    size_t n1, n2;
+    assert_int_equal(psa_sign_hash(k, PSS, h, 32, s1, sizeof s1, &n1), PSA_SUCCESS);
+    assert_int_equal(psa_sign_hash(k, PSS, h, 32, s2, sizeof s2, &n2), PSA_SUCCESS);
+    assert_memory_not_equal(s1, s2, 128);
+    assert_int_equal(psa_verify_hash(k, PSS, h, 32, s1, n1), PSA_SUCCESS);
+    assert_int_equal(psa_verify_message(k, PSS, m, 6, pss, pss_len), PSA_SUCCESS);
+    assert_int_equal(psa_verify_message(k, PSS, m, 6, pss0, pss0_len),
+                     PSA_ERROR_INVALID_SIGNATURE);
+    assert_int_equal(psa_verify_message(k, PSS_ANY, m, 6, pss0, pss0_len),
+                     PSA_ERROR_NOT_PERMITTED);
+    psa_destroy_key(k);
+    k = import_key(PUB, PSA_KEY_USAGE_VERIFY_HASH, PSS_ANY, pub, pub_len);
+    assert_int_equal(psa_verify_message(k, PSS_ANY, m, 6, pss0, pss0_len), PSA_SUCCESS);
+    assert_int_equal(psa_verify_message(k, PSS_ANY, m, 6, pss, pss_len), PSA_SUCCESS);
+    pss[3] ^= 1;
+    assert_int_equal(psa_verify_message(k, PSS_ANY, m, 6, pss, pss_len),
+                     PSA_ERROR_INVALID_SIGNATURE);
+    psa_destroy_key(k);
+    /* PSS-SHA-512 on a 1024-bit key: the salt shrinks to fit (62 bytes). */
+    psa_algorithm_t pss512 = PSA_ALG_RSA_PSS(PSA_ALG_SHA_512);
+    k = import_key(PAIR, SIGN_ALL, pss512, pair, pair_len);
+    assert_int_equal(psa_sign_message(k, pss512, m, 6, s1, sizeof s1, &n1), PSA_SUCCESS);
+    assert_int_equal(psa_verify_message(k, pss512, m, 6, s1, n1), PSA_SUCCESS);
+    psa_destroy_key(k);
+    /* Policy and key types: RSA algorithms on ECC keys and ECDSA on RSA. */
+    k = import_key(PAIR, SIGN_ALL, V15, pair, pair_len);
+    assert_int_equal(psa_sign_hash(k, PSS, h, 32, sig, sizeof sig, &n), PSA_ERROR_NOT_PERMITTED);
+    psa_destroy_key(k);
+    k = import_key(PAIR, SIGN_ALL, PSA_ALG_ECDSA(PSA_ALG_SHA_256), pair, pair_len);
+    assert_int_equal(psa_sign_hash(k, PSA_ALG_ECDSA(PSA_ALG_SHA_256), h, 32, sig, sizeof sig, &n),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    psa_destroy_key(k);
+    k = import_key(PSA_KEY_TYPE_HMAC, SIGN_ALL, V15, h, 32);
+    assert_int_equal(psa_sign_hash(k, V15, h, 32, sig, sizeof sig, &n),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    psa_destroy_key(k);
+}
+
+static void test_rsa_encryption(void **state)
+{
+    (void)state;
+    BIG(pair, RSA1024_PAIR);
+    BIG(pub, RSA1024_PUB);
+    BIG(oaep_ct, RSA1024_OAEP_SHA256_LABEL_CT);
+    BIG(v15_ct, RSA1024_V15_CT);
+    HEX(pt, RSA1024_CRYPT_PT);
+    psa_algorithm_t oaep = PSA_ALG_RSA_OAEP(PSA_ALG_SHA_256);
+    psa_algorithm_t v15c = PSA_ALG_RSA_PKCS1V15_CRYPT;
+    const uint8_t label[] = "label";
+    uint8_t ct[128], out[128];
+    size_t n, m;
+    psa_key_usage_t both = PSA_KEY_USAGE_ENCRYPT | PSA_KEY_USAGE_DECRYPT;
+    psa_key_id_t k = import_key(PAIR, both, oaep, pair, pair_len);
+    /* Decrypt the library-made ciphertext; wrong label; tampered. */
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, oaep_ct, oaep_ct_len, label, 5, out,
+                                            sizeof out, &n), PSA_SUCCESS);
+    assert_int_equal(n, pt_len);
+    assert_memory_equal(out, pt, pt_len);
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, oaep_ct, oaep_ct_len, label, 4, out,
+                                            sizeof out, &n), PSA_ERROR_INVALID_PADDING);
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, oaep_ct, oaep_ct_len, label, 5, out,
+                                            pt_len - 1, &n), PSA_ERROR_BUFFER_TOO_SMALL);
+    oaep_ct[50] ^= 1;
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, oaep_ct, oaep_ct_len, label, 5, out,
+                                            sizeof out, &n), PSA_ERROR_INVALID_PADDING);
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, oaep_ct, oaep_ct_len - 1, label, 5, out,
+                                            sizeof out, &n), PSA_ERROR_INVALID_ARGUMENT);
+    /* Round trip through the public key; the exact-size output buffer. */
+    psa_key_id_t p = import_key(PUB, PSA_KEY_USAGE_ENCRYPT, oaep, pub, pub_len);
+    assert_int_equal(psa_asymmetric_encrypt(p, oaep, pt, pt_len, label, 5, ct, sizeof ct, &m),
+                     PSA_SUCCESS);
+    assert_int_equal(m, 128);
+    assert_int_equal(psa_asymmetric_decrypt(k, oaep, ct, m, label, 5, out, pt_len, &n),
+                     PSA_SUCCESS);
+    assert_memory_equal(out, pt, pt_len);
+    assert_int_equal(psa_asymmetric_encrypt(p, oaep, pt, pt_len, label, 5, ct, 127, &m),
+                     PSA_ERROR_BUFFER_TOO_SMALL);
+    /* OAEP-SHA-256 on 1024 bits holds at most 128 - 2*32 - 2 = 62 bytes. */
+    uint8_t big[63] = {0};
+    assert_int_equal(psa_asymmetric_encrypt(p, oaep, big, 62, NULL, 0, ct, sizeof ct, &m),
+                     PSA_SUCCESS);
+    assert_int_equal(psa_asymmetric_encrypt(p, oaep, big, 63, NULL, 0, ct, sizeof ct, &m),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    /* Policy: a public key cannot decrypt; usage; algorithm. */
+    assert_int_equal(psa_asymmetric_decrypt(p, oaep, ct, 128, NULL, 0, out, sizeof out, &n),
+                     PSA_ERROR_NOT_PERMITTED);
+    psa_destroy_key(p);
+    p = import_key(PUB, PSA_KEY_USAGE_DECRYPT, oaep, pub, pub_len);
+    assert_int_equal(psa_asymmetric_decrypt(p, oaep, ct, 128, NULL, 0, out, sizeof out, &n),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    psa_destroy_key(p);
+    assert_int_equal(psa_asymmetric_encrypt(k, v15c, pt, pt_len, NULL, 0, ct, sizeof ct, &m),
+                     PSA_ERROR_NOT_PERMITTED);
+    assert_int_equal(psa_asymmetric_encrypt(k, PSA_ALG_SHA_256, pt, pt_len, NULL, 0, ct,
+                                            sizeof ct, &m), PSA_ERROR_INVALID_ARGUMENT);
+    psa_destroy_key(k);
+    /* PKCS#1 v1.5 encryption: decrypt the library-made ciphertext; round
+     * trip; no label allowed; k - 11 bytes at most. */
+    k = import_key(PAIR, both, v15c, pair, pair_len);
+    assert_int_equal(psa_asymmetric_decrypt(k, v15c, v15_ct, v15_ct_len, NULL, 0, out,
+                                            sizeof out, &n), PSA_SUCCESS);
+    assert_memory_equal(out, pt, pt_len);
+    assert_int_equal(psa_asymmetric_encrypt(k, v15c, pt, pt_len, NULL, 0, ct, sizeof ct, &m),
+                     PSA_SUCCESS);
+    assert_int_equal(psa_asymmetric_decrypt(k, v15c, ct, m, NULL, 0, out, sizeof out, &n),
+                     PSA_SUCCESS);
+    assert_int_equal(n, pt_len);
+    assert_int_equal(psa_asymmetric_encrypt(k, v15c, pt, pt_len, label, 5, ct, sizeof ct, &m),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    uint8_t max[118] = {0};
+    assert_int_equal(psa_asymmetric_encrypt(k, v15c, max, 117, NULL, 0, ct, sizeof ct, &m),
+                     PSA_SUCCESS);
+    assert_int_equal(psa_asymmetric_encrypt(k, v15c, max, 118, NULL, 0, ct, sizeof ct, &m),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    v15_ct[20] ^= 1;
+    assert_int_equal(psa_asymmetric_decrypt(k, v15c, v15_ct, v15_ct_len, NULL, 0, out,
+                                            sizeof out, &n), PSA_ERROR_INVALID_PADDING);
+    psa_destroy_key(k);
+    /* An ECC key cannot do RSA encryption. */
+    uint8_t d[32] = {1};
+    k = import_key(PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1), both, oaep, d, 32);
+    assert_int_equal(psa_asymmetric_encrypt(k, oaep, pt, pt_len, NULL, 0, ct, sizeof ct, &m),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    psa_destroy_key(k);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        CRYPTO_TEST(test_rsa_keys),
+        CRYPTO_TEST(test_rsa_signatures),
+        CRYPTO_TEST(test_rsa_encryption),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
