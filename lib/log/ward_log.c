@@ -40,6 +40,15 @@ void ward_log_set_level(enum ward_log_level level)
     pthread_mutex_unlock(&log_lock);
 }
 
+enum ward_log_level ward_log_get_level(void)
+{
+    pthread_mutex_lock(&log_lock);
+    init_level_locked();
+    int level = log_level;
+    pthread_mutex_unlock(&log_lock);
+    return (enum ward_log_level)level;
+}
+
 void ward_log_set_sink(ward_log_sink sink, void *ctx)
 {
     pthread_mutex_lock(&log_lock);

@@ -33,6 +33,8 @@ typedef void (*ward_log_sink)(enum ward_log_level level, const char *line,
 /* Messages above level are dropped. The default level is WARD_LOG_WARNING,
  * or the value of $WARD_LOG_LEVEL (0-4) read once at the first message. */
 void ward_log_set_level(enum ward_log_level level);
+/* The level in force (after reading $WARD_LOG_LEVEL if not set yet). */
+enum ward_log_level ward_log_get_level(void);
 /* Replace the sink (NULL restores stderr). */
 void ward_log_set_sink(ward_log_sink sink, void *ctx);
 

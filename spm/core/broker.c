@@ -10,11 +10,12 @@
 #include "ward_log.h"
 
 #define CONN_INDEX_BITS WARD_CONN_INDEX_BITS
-#define CONN_GEN_MASK 0x7FFFFu /* 19 bits: the handle stays below bit 30 */
+#define CONN_GEN_MASK 0x1FFFu /* 13 bits, below the tag */
 
-static psa_handle_t conn_handle(unsigned index, uint32_t gen)
+static psa_handle_t conn_handle(const struct spm_broker *b, unsigned index, uint32_t gen)
 {
-    return (psa_handle_t)((gen & CONN_GEN_MASK) << CONN_INDEX_BITS | (index + 1u));
+    return (psa_handle_t)((uint32_t)b->tag << WARD_CONN_TAG_SHIFT |
+                          (gen & CONN_GEN_MASK) << CONN_INDEX_BITS | (index + 1u));
 }
 
 static bool same_caller(const struct spm_caller *a, const struct spm_caller *b)
@@ -32,11 +33,11 @@ static struct spm_conn *conn_lookup(struct spm_broker *b,
     if (handle <= 0 || (h & WARD_STATELESS_HANDLE_FLAG) != 0)
         return NULL;
     uint32_t index = WARD_CONN_SLOT(handle);
-    if (index >= WARD_MAX_CONNECTIONS)
+    if (index >= WARD_MAX_CONNECTIONS || WARD_CONN_TAG(handle) != b->tag)
         return NULL;
     struct spm_conn *c = &b->conns[index];
     if (c->state == SPM_CONN_FREE || c->state == SPM_CONN_CONNECTING ||
-        (c->generation & CONN_GEN_MASK) != (h >> CONN_INDEX_BITS) ||
+        (c->generation & CONN_GEN_MASK) != ((h >> CONN_INDEX_BITS) & CONN_GEN_MASK) ||
         !same_caller(&c->owner, caller))
         return NULL;
     return c;
@@ -181,7 +182,7 @@ psa_status_t spm_broker_connect(struct spm_broker *b,
     c->service = (uint16_t)s;
     c->owner = *caller;
     c->epoch = b->epoch[svc->partition];
-    *handle = conn_handle((unsigned)free_slot, c->generation);
+    *handle = conn_handle(b, (unsigned)free_slot, c->generation);
     message_init(msg, PSA_IPC_CONNECT, (unsigned)s, *handle, caller);
     return PSA_SUCCESS;
 }
@@ -369,7 +370,7 @@ psa_handle_t spm_broker_session_conn(const struct spm_broker *b, uint64_t sessio
             c->owner.session == session) {
             *cursor = i + 1;
             *state = c->state;
-            return conn_handle(i, c->generation);
+            return conn_handle(b, i, c->generation);
         }
     }
     *cursor = WARD_MAX_CONNECTIONS;

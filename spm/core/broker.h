@@ -45,6 +45,7 @@ struct spm_broker {
     unsigned max_conns_per_session;
     unsigned max_conns_per_client;         /* all sessions of one client ID */
     size_t max_call_bytes;                 /* in + out bytes of one call */
+    uint8_t tag;                           /* in every handle it issues */
 };
 
 /* Check the table's internal consistency (what the generator promises) and

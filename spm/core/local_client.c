@@ -53,6 +53,9 @@ WARD_API uint32_t psa_framework_version(void)
 
 WARD_API uint32_t psa_version(uint32_t sid)
 {
+    const struct spm_remote_client *remote = spm_platform_remote();
+    if (remote != NULL)
+        return remote->version(sid);
     if (!spm_platform_enter())
         return PSA_VERSION_NONE;
     struct spm_caller c = spm_platform_caller();
@@ -65,6 +68,11 @@ WARD_API psa_handle_t psa_connect(uint32_t sid, uint32_t version)
 {
     struct spm_message msg;
     psa_handle_t h;
+    const struct spm_remote_client *remote = spm_platform_remote();
+    if (remote != NULL) {
+        h = remote->connect(sid, version);
+        return h > 0 ? h : (psa_handle_t)caller_error((psa_status_t)h);
+    }
     if (!spm_platform_enter())
         return PSA_ERROR_COMMUNICATION_FAILURE;
     struct spm_broker *b = spm_platform_broker();
@@ -88,6 +96,9 @@ WARD_API psa_status_t psa_call(psa_handle_t handle, int32_t type,
     uint8_t small[256];
     uint8_t *buf = small;
     size_t total = 0;
+    const struct spm_remote_client *remote = spm_platform_remote();
+    if (remote != NULL)
+        return remote->call(handle, type, in_vec, in_len, out_vec, out_len);
 
     if (type < 0 || !spm_vectors_ok(in_vec, in_len, out_vec, out_len, &total)) {
         ward_log_event(WARD_EVENT_PROGRAMMER_ERROR,
@@ -140,6 +151,11 @@ WARD_API psa_status_t psa_call(psa_handle_t handle, int32_t type,
 WARD_API void psa_close(psa_handle_t handle)
 {
     struct spm_message msg;
+    const struct spm_remote_client *remote = spm_platform_remote();
+    if (remote != NULL) {
+        remote->close(handle);
+        return;
+    }
     if (handle == PSA_NULL_HANDLE || !spm_platform_enter())
         return;
     struct spm_broker *b = spm_platform_broker();

@@ -49,6 +49,18 @@ psa_status_t spm_platform_lifecycle_request(uint32_t to);
 /* The partition's state directory, or NULL. */
 const char *spm_platform_state_dir(struct spm_runtime *rt);
 
+/* Where a partition's own client calls go when its partition manager is
+ * in another process (wardd isolation level 2): the platform returns the
+ * functions of a client library, or NULL when calls are served locally. */
+struct spm_remote_client {
+    uint32_t (*version)(uint32_t sid);
+    psa_handle_t (*connect)(uint32_t sid, uint32_t version);
+    psa_status_t (*call)(psa_handle_t handle, int32_t type, const psa_invec *in_vec,
+                         size_t in_len, psa_outvec *out_vec, size_t out_len);
+    void (*close)(psa_handle_t handle);
+};
+const struct spm_remote_client *spm_platform_remote(void);
+
 /* Checks a client library makes before the SPM is involved: vector counts
  * (PSA_MAX_IOVEC in all), NULL arrays or bases with a length, and a total
  * that does not overflow. *total is the sum of all lengths. */

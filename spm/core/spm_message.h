@@ -17,11 +17,16 @@
 #define WARD_MAX_CONNECTIONS 1024  /* connection handles, whole SPM */
 #define WARD_MAX_ACTIVE_MSGS 64    /* messages a partition holds at once */
 
-/* Connection handles: generation in bits [29:11], slot + 1 in [10:0]. Bit 30
- * (stateless handles) and bit 31 (errors) are never set. */
+/* Connection handles: the issuing broker's tag in bits [29:24] (0 in a
+ * single-broker SPM; a partition's index + 1 at isolation level 2, so the
+ * handles of different partition processes never collide), generation in
+ * [23:11], slot + 1 in [10:0]. Bit 30 (stateless handles) and bit 31
+ * (errors) are never set. */
 #define WARD_CONN_INDEX_BITS 11u
 #define WARD_CONN_SLOT(handle)                                                 \
     ((((uint32_t)(handle)) & ((1u << WARD_CONN_INDEX_BITS) - 1u)) - 1u)
+#define WARD_CONN_TAG_SHIFT 24u
+#define WARD_CONN_TAG(handle) ((((uint32_t)(handle)) >> WARD_CONN_TAG_SHIFT) & 0x3Fu)
 _Static_assert(WARD_MAX_CONNECTIONS < (1u << WARD_CONN_INDEX_BITS),
                "connection slot must fit its bits");
 

@@ -345,6 +345,11 @@ const char *spm_platform_state_dir(struct spm_runtime *rt)
     return state.ok ? state.dirs[rt->index] : NULL;
 }
 
+const struct spm_remote_client *spm_platform_remote(void)
+{
+    return NULL; /* emul serves every call in this process */
+}
+
 void spm_platform_poll(struct spm_runtime *rt)
 {
     (void)rt; /* emul delivers synchronously: nothing is ever in transit */

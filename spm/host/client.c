@@ -5,6 +5,20 @@
  * direct channel, so a call is one round trip. No signal handlers, no
  * constructors, close-on-exec descriptors, MSG_NOSIGNAL, no polling.
  */
+/* A second build of this file (WARD_CLIENT_REMOTE) serves wardd's partition
+ * processes at isolation level 2: the same client under other names, on a
+ * socket wardd hands over instead of a path. */
+#ifdef WARD_CLIENT_REMOTE
+#define psa_framework_version ward_remote_psa_framework_version
+#define psa_version ward_remote_psa_version
+#define psa_connect ward_remote_psa_connect
+#define psa_call ward_remote_psa_call
+#define psa_close ward_remote_psa_close
+#define ward_client_status ward_remote_client_status
+#define ward_client_status_text ward_remote_client_status_text
+#define ward_client_socket_path ward_remote_client_socket_path
+#endif
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,7 +35,12 @@
 #include "ward/client.h"
 #include "wire.h"
 
+#ifdef WARD_CLIENT_REMOTE
+#define WARD_API
+#include "wardd_remote.h"
+#else
 #define WARD_API __attribute__((visibility("default")))
+#endif
 
 struct channel {
     int fd;
@@ -42,10 +61,11 @@ static struct {
     unsigned fork_seen;
     size_t max_call;
     struct channel chan[WARD_MAX_PARTITIONS];
-    struct conn conns[WARD_MAX_CONNECTIONS];
+    struct conn conns[4096]; /* open addressing by handle (see conn_find) */
     int8_t stateless[WARD_STATELESS_INDEX_MAX]; /* channel, or -1 */
     bool warned;
-} C = {.lock = PTHREAD_MUTEX_INITIALIZER, .ctl = -1};
+    int adopted;          /* a socket handed over instead of a path, or -1 */
+} C = {.lock = PTHREAD_MUTEX_INITIALIZER, .ctl = -1, .adopted = -1};
 
 static atomic_uint fork_count;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -78,6 +98,43 @@ static void register_atfork(void)
         pthread_mutex_init(&C.chan[i].lock, NULL);
     }
     memset(C.stateless, -1, sizeof(C.stateless));
+}
+
+/* Connections by handle. Handles of different partition processes share
+ * slots (they differ in their tag bits), so the table is keyed by the whole
+ * handle: linear probing, removed entries become tombstones. Lock held. */
+#define CONN_TABLE (sizeof(C.conns) / sizeof(C.conns[0]))
+#define CONN_TOMB ((psa_handle_t)-1)
+
+static size_t conn_hash(psa_handle_t h)
+{
+    return ((uint32_t)h * 2654435761u) % CONN_TABLE;
+}
+
+static struct conn *conn_find(psa_handle_t h)
+{
+    if (h <= 0)
+        return NULL;
+    for (size_t i = 0, k = conn_hash(h); i < CONN_TABLE; i++, k = (k + 1) % CONN_TABLE) {
+        if (C.conns[k].handle == h)
+            return &C.conns[k];
+        if (C.conns[k].handle == 0)
+            return NULL;
+    }
+    return NULL;
+}
+
+/* The entry for h, reused if h is known (a handle value can come back from
+ * a restarted wardd), else a free one; NULL if the table is full. */
+static struct conn *conn_insert(psa_handle_t h)
+{
+    struct conn *c = conn_find(h);
+    if (c != NULL)
+        return c;
+    for (size_t i = 0, k = conn_hash(h); i < CONN_TABLE; i++, k = (k + 1) % CONN_TABLE)
+        if (C.conns[k].handle == 0 || C.conns[k].handle == CONN_TOMB)
+            return &C.conns[k];
+    return NULL;
 }
 
 /* Forget the session: descriptors closed, handles stale. Lock held. */
@@ -123,6 +180,20 @@ static psa_status_t session(void)
     }
     if (C.ctl >= 0)
         return PSA_SUCCESS;
+    if (C.adopted >= 0) {
+        /* Once only: if it breaks, wardd is gone and so is this process. */
+        C.ctl = C.adopted;
+        C.adopted = -2;
+    } else if (C.adopted == -2) {
+        return PSA_ERROR_COMMUNICATION_FAILURE;
+    }
+    if (C.ctl >= 0) {
+        struct ward_frame f = {.op = WARD_OP_HELLO}, r;
+        if (request(&f, &r, NULL, NULL) != PSA_SUCCESS || r.value != PSA_SUCCESS)
+            return PSA_ERROR_COMMUNICATION_FAILURE;
+        C.max_call = r.arg;
+        return PSA_SUCCESS;
+    }
     memset(&a, 0, sizeof(a));
     a.sun_family = AF_UNIX;
     if (ward_client_socket_path(a.sun_path, sizeof(a.sun_path)) != PSA_SUCCESS)
@@ -178,6 +249,18 @@ static psa_status_t request(struct ward_frame *f, struct ward_frame *r, int *fd,
     return PSA_SUCCESS;
 }
 
+/* The partitions this session holds a live channel to, for wardd: it opens
+ * a new one when a client lacks it (after the partition's process was
+ * restarted, at isolation level 2). Lock held. */
+static uint32_t channel_mask(void)
+{
+    uint32_t m = 0;
+    for (unsigned i = 0; i < WARD_MAX_PARTITIONS && i < 32; i++)
+        if (C.chan[i].fd >= 0)
+            m |= 1u << i;
+    return m;
+}
+
 /* Record the channel a reply names (and its descriptor, if new). */
 static bool adopt_channel(const struct ward_frame *r, int fd)
 {
@@ -217,17 +300,18 @@ WARD_API psa_handle_t psa_connect(uint32_t sid, uint32_t version)
     int fd = -1;
     psa_handle_t h = PSA_ERROR_COMMUNICATION_FAILURE;
     pthread_mutex_lock(&C.lock);
-    if (session() == PSA_SUCCESS && request(&f, &r, &fd, NULL) == PSA_SUCCESS) {
+    if (session() == PSA_SUCCESS &&
+        (f.handle = (psa_handle_t)channel_mask(), request(&f, &r, &fd, NULL)) == PSA_SUCCESS) {
         h = r.value;
         if (h > 0) {
-            uint32_t slot = WARD_CONN_SLOT(h);
-            if (slot >= WARD_MAX_CONNECTIONS || !adopt_channel(&r, fd)) {
+            struct conn *c = conn_insert(h);
+            if (c == NULL || !adopt_channel(&r, fd)) {
                 h = PSA_ERROR_COMMUNICATION_FAILURE;
             } else {
-                C.conns[slot].handle = h;
-                C.conns[slot].channel = (uint8_t)r.arg;
-                C.conns[slot].generation = C.generation;
-                atomic_store(&C.conns[slot].busy, false);
+                c->handle = h;
+                c->channel = (uint8_t)r.arg;
+                c->generation = C.generation;
+                atomic_store(&c->busy, false);
             }
         } else if (fd >= 0) {
             close(fd);
@@ -244,7 +328,8 @@ static psa_status_t route(psa_handle_t handle, unsigned *channel, struct conn **
     if (handle > 0 && ((uint32_t)handle & WARD_STATELESS_HANDLE_FLAG) != 0) {
         unsigned idx = (uint32_t)handle & 0x1Fu;
         if (C.stateless[idx] < 0) {
-            struct ward_frame f = {.op = WARD_OP_STATELESS, .handle = handle}, r;
+            struct ward_frame f = {.op = WARD_OP_STATELESS, .handle = handle,
+                                   .arg = channel_mask()}, r;
             int fd = -1;
             if (request(&f, &r, &fd, NULL) != PSA_SUCCESS)
                 return PSA_ERROR_COMMUNICATION_FAILURE;
@@ -262,13 +347,13 @@ static psa_status_t route(psa_handle_t handle, unsigned *channel, struct conn **
         *channel = (unsigned)C.stateless[idx];
         return PSA_SUCCESS;
     }
-    uint32_t slot = WARD_CONN_SLOT(handle);
-    if (handle <= 0 || slot >= WARD_MAX_CONNECTIONS || C.conns[slot].handle != handle)
+    struct conn *c = conn_find(handle);
+    if (c == NULL)
         return PSA_ERROR_PROGRAMMER_ERROR;
-    if (C.conns[slot].generation != C.generation)
+    if (c->generation != C.generation)
         return PSA_ERROR_COMMUNICATION_FAILURE; /* wardd went away since */
-    *conn = &C.conns[slot];
-    *channel = C.conns[slot].channel;
+    *conn = c;
+    *channel = c->channel;
     return PSA_SUCCESS;
 }
 
@@ -310,6 +395,11 @@ WARD_API psa_status_t psa_call(psa_handle_t handle, int32_t type,
     pthread_mutex_unlock(&C.lock);
     if (st != PSA_SUCCESS)
         return st;
+    if (fd < 0) { /* its channel died with its partition */
+        if (conn != NULL)
+            atomic_store(&conn->busy, false);
+        return PSA_ERROR_COMMUNICATION_FAILURE;
+    }
 
     memset(&f, 0, sizeof(f));
     f.op = WARD_OP_CALL;
@@ -352,6 +442,19 @@ WARD_API psa_status_t psa_call(psa_handle_t handle, int32_t type,
     if (st != PSA_SUCCESS) {
         for (size_t i = 0; i < out_len; i++)
             out_vec[i].len = 0;
+        /* The partition behind this channel went away (its process was
+         * restarted, at isolation level 2): forget the channel, so a later
+         * connect or stateless call gets a new one. Connections made over
+         * it stay dead. */
+        pthread_mutex_lock(&C.lock);
+        if (C.chan[ch].fd == fd) {
+            close(fd);
+            C.chan[ch].fd = -1;
+        }
+        for (unsigned i = 0; i < WARD_STATELESS_INDEX_MAX; i++)
+            if (C.stateless[i] == (int8_t)ch)
+                C.stateless[i] = -1;
+        pthread_mutex_unlock(&C.lock);
         return PSA_ERROR_COMMUNICATION_FAILURE;
     }
     return r.value;
@@ -363,16 +466,14 @@ WARD_API void psa_close(psa_handle_t handle)
     if (handle == PSA_NULL_HANDLE)
         return;
     pthread_mutex_lock(&C.lock);
-    uint32_t slot = WARD_CONN_SLOT(handle);
-    bool known = handle > 0 && slot < WARD_MAX_CONNECTIONS &&
-                 C.conns[slot].handle == handle;
-    if (known && C.conns[slot].generation != C.generation) {
-        C.conns[slot].handle = 0; /* its session is gone already */
+    struct conn *c = conn_find(handle);
+    if (c != NULL && c->generation != C.generation) {
+        c->handle = CONN_TOMB; /* its session is gone already */
     } else if (session() == PSA_SUCCESS) {
         /* Unknown handles go to wardd too, which logs them. */
-        if (request(&f, &r, NULL, NULL) == PSA_SUCCESS && known &&
-            !atomic_load(&C.conns[slot].busy))
-            C.conns[slot].handle = 0;
+        if (request(&f, &r, NULL, NULL) == PSA_SUCCESS && c != NULL &&
+            !atomic_load(&c->busy))
+            c->handle = CONN_TOMB;
     }
     pthread_mutex_unlock(&C.lock);
 }
@@ -416,3 +517,36 @@ WARD_API psa_status_t ward_client_status_text(char **text)
 {
     return status_report(text, 1);
 }
+
+#ifdef WARD_CLIENT_REMOTE
+void ward_remote_client_adopt(int fd)
+{
+    pthread_mutex_lock(&C.lock);
+    C.adopted = fd;
+    pthread_mutex_unlock(&C.lock);
+}
+
+/* One control request with a value and no payload; its reply's status. */
+static psa_status_t simple_request(uint16_t op, int32_t value)
+{
+    struct ward_frame f = {.op = op, .value = value}, r;
+    psa_status_t st;
+    pthread_mutex_lock(&C.lock);
+    st = session();
+    if (st == PSA_SUCCESS)
+        st = request(&f, &r, NULL, NULL) == PSA_SUCCESS ? r.value
+                                                         : PSA_ERROR_COMMUNICATION_FAILURE;
+    pthread_mutex_unlock(&C.lock);
+    return st;
+}
+
+psa_status_t ward_remote_notify(int32_t partition_id)
+{
+    return simple_request(WARD_OP_NOTIFY, partition_id);
+}
+
+psa_status_t ward_remote_lifecycle_request(uint32_t to)
+{
+    return simple_request(WARD_OP_LIFECYCLE, (int32_t)to);
+}
+#endif

@@ -99,6 +99,12 @@ static const int allowed[] = {
     SCMP_SYS(lseek), SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(fsync),
     SCMP_SYS(fdatasync), SCMP_SYS(flock), SCMP_SYS(fallocate), SCMP_SYS(renameat),
     SCMP_SYS(renameat2), SCMP_SYS(unlinkat), SCMP_SYS(mkdirat), SCMP_SYS(getdents64),
+    /* the older path calls glibc still makes for some functions */
+    SCMP_SYS(open), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(access),
+    SCMP_SYS(faccessat), SCMP_SYS(faccessat2), SCMP_SYS(unlink), SCMP_SYS(rename),
+    SCMP_SYS(mkdir), SCMP_SYS(rmdir), SCMP_SYS(fchmod), SCMP_SYS(fstatfs),
+    /* what libc asks about the machine (sysconf, qsort) */
+    SCMP_SYS(sysinfo), SCMP_SYS(uname), SCMP_SYS(sched_getaffinity), SCMP_SYS(getrlimit),
 };
 
 static int seccomp_filter(bool log_only, char *err, size_t errlen)

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <poll.h>
 #include <sys/types.h>
 
 #include "broker.h"
@@ -18,6 +19,7 @@
 #include "lifecycle.h"
 #include "policy.h"
 #include "runtime.h"
+#include "wardd_remote.h"
 #include "wire.h"
 
 #define WARDD_MAX_SESSIONS 256
@@ -36,8 +38,16 @@ struct wardd_channel {
 };
 
 /* Where a message came from and how its reply goes back. */
+enum wardd_msg_kind {
+    WARDD_MSG_CHANNEL = 0, /* a client's call on a channel */
+    WARDD_MSG_CONNECT,     /* level 2: wardd's connect, answered on control */
+    WARDD_MSG_CLOSE,       /* level 2: wardd's close, answered */
+    WARDD_MSG_QUIET,       /* level 2: a close nobody waits for */
+};
+
 struct wardd_msg {
     struct spm_message m;
+    int kind;                      /* enum wardd_msg_kind */
     struct wardd_channel *channel; /* a client's call, or NULL (local) */
     uint8_t *buf;                  /* inputs and outputs of a channel call */
 };
@@ -58,6 +68,18 @@ struct wardd_partition {
     char state_dir[4096];          /* its private directory */
 };
 
+/* Level 2: wardd's record of one partition process. */
+struct wardd_hostproc {
+    pthread_mutex_t lock;          /* one request at a time on ctl */
+    pid_t pid;                     /* 0 while not running */
+    int pidfd;
+    int ctl;                       /* control socket, or -1 */
+    struct wardd_host_page *page;
+    unsigned restarts;
+    unsigned incarnation;          /* bumped by every (re)start */
+    pthread_cond_t changed;        /* signalled with it */
+};
+
 struct wardd_config {
     const char *state_dir;
     const char *socket_path;
@@ -66,6 +88,7 @@ struct wardd_config {
     bool foreground;
     bool provisioning;            /* --provisioning: the factory flow */
     unsigned max_sessions_per_user;
+    unsigned call_timeout_s;      /* level 2 watchdog */
     unsigned max_conns_per_session;
     unsigned max_conns_per_client;
     size_t max_call_bytes;
@@ -82,6 +105,13 @@ struct wardd {
     uint64_t next_session;
     uid_t uid;                     /* wardd's own */
     struct ward_lifecycle lifecycle; /* under lock */
+    /* isolation level 2 */
+    int level;                     /* 1 or 2 */
+    bool host_mode;                /* this process is one partition's */
+    unsigned host_index;
+    int host_ctl;                  /* host mode: the control socket to wardd */
+    struct wardd_host_page *host_page;
+    struct wardd_hostproc hosts[WARD_MAX_PARTITIONS]; /* level 2, in wardd */
     /* live-object counters, reported by `ward status` and checked by tests */
     atomic_long live_sessions, live_channels, live_messages;
 };
@@ -90,6 +120,10 @@ extern struct wardd wardd;
 
 /* Partitions (wardd_partition.c) */
 int wardd_partitions_start(void);
+int wardd_broker_init(void);
+int wardd_partition_prepare(unsigned index);
+/* Level 2, in a partition process: serve partition index forever. */
+_Noreturn void wardd_host_run(unsigned index);
 /* Deliver a local message (connect, disconnect, a partition's call) to its
  * partition and wait, with the broker lock held, until it is done. */
 void wardd_run_local(struct spm_message *msg);
@@ -98,8 +132,31 @@ void wardd_run_local(struct spm_message *msg);
 int wardd_channel_open(unsigned partition, const struct spm_caller *caller,
                        int *server_fd);
 
+/* Level 2, in wardd (wardd_supervisor.c) */
+int wardd_hosts_start(void);
+/* One request to partition p's process; *answer is its reply's value when
+ * want_reply. PSA_ERROR_COMMUNICATION_FAILURE if it is not running. */
+psa_status_t wardd_host_request(unsigned p, uint16_t op, psa_handle_t handle,
+                                int32_t value, uint32_t arg,
+                                const struct spm_caller *caller, int pass_fd,
+                                bool want_reply, int32_t *answer);
+/* Poll slots: the pidfds; and what to do when one is readable. */
+int wardd_hosts_pollfds(struct pollfd *pf, int max, unsigned *which);
+void wardd_host_exited(unsigned p);
+/* Kill partitions busy in one call for longer than the limit. */
+void wardd_hosts_watchdog(void);
+/* At shutdown: the partition processes go with wardd. */
+void wardd_hosts_stop(void);
+/* Add the partition processes' live messages and channels. */
+void wardd_hosts_live(long *messages, long *channels);
+
 /* Sessions (wardd_session.c) */
 void wardd_session_start(int fd);
+/* A session whose identity wardd sets (a partition process's own calls). */
+void wardd_session_start_as(int fd, const struct spm_caller *caller);
+/* Level 2: a partition's process restarted: sessions must get new
+ * channels to it. */
+void wardd_sessions_forget_channels(unsigned p);
 /* The status report (JSON, or text for people) in a malloc'd string;
  * asker is the uid of the session asking. */
 char *wardd_status(uid_t asker, bool json);

@@ -45,7 +45,9 @@ static void usage(FILE *out)
             "  --max-call-bytes N  bytes in and out of one call (default 1048576)\n"
             "  --ready-fd FD       write one byte to FD once accepting clients\n"
             "  --provisioning      start a new SPE in PSA_ROT_PROVISIONING (factory)\n"
-            "  --isolation 1       partitions on threads in wardd (the only level yet)\n"
+            "  --isolation 1|2     1: partitions on threads in wardd; 2 (default): a\n"
+            "                      sandboxed process each\n"
+            "  --call-timeout S    level 2: kill a partition stuck in one call (30)\n"
             "  --max-sessions-per-user N      (default 64)\n"
             "  --max-connections-per-session N (default 256)\n"
             "  --max-connections-per-client N  (default 512)\n"
@@ -142,8 +144,14 @@ static void harden(void)
     umask(077);
 }
 
+int wardd_host_main(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
+    /* A partition process (isolation level 2), started by wardd itself. */
+    if (argc > 1 && strcmp(argv[1], "--partition-host") == 0)
+        return wardd_host_main(argc, argv);
+
     static const struct option opts[] = {
         {"foreground", no_argument, NULL, 'f'},
         {"state-dir", required_argument, NULL, 's'},
@@ -154,6 +162,7 @@ int main(int argc, char **argv)
         {"ready-fd", required_argument, NULL, 'r'},
         {"provisioning", no_argument, NULL, 'p'},
         {"isolation", required_argument, NULL, 'i'},
+        {"call-timeout", required_argument, NULL, 'T'},
         {"max-sessions-per-user", required_argument, NULL, 'U'},
         {"max-connections-per-session", required_argument, NULL, 'C'},
         {"max-connections-per-client", required_argument, NULL, 'K'},
@@ -172,6 +181,8 @@ int main(int argc, char **argv)
     cfg->max_conns_per_session = 256;
     cfg->max_conns_per_client = 512;
     cfg->max_call_bytes = 1u << 20;
+    cfg->call_timeout_s = 30;
+    wardd.level = 2;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'f': cfg->foreground = true; break;
@@ -204,12 +215,22 @@ int main(int argc, char **argv)
             break;
         case 'p': cfg->provisioning = true; break;
         case 'i':
-            if (strcmp(optarg, "1") != 0) {
-                fprintf(stderr, "wardd: --isolation %s: only level 1 (partitions on "
-                                "threads in wardd) is supported yet\n", optarg);
+            if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0) {
+                fprintf(stderr, "wardd: --isolation takes 1 (partitions on threads in "
+                                "wardd) or 2 (a sandboxed process each)\n");
                 return 2;
             }
+            wardd.level = optarg[0] - '0';
             break;
+        case 'T': {
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (*end != '\0' || v < 1 || v > 3600) {
+                fprintf(stderr, "wardd: --call-timeout takes 1..3600 seconds\n");
+                return 2;
+            }
+            cfg->call_timeout_s = (unsigned)v;
+            break;
+        }
         case 'U':
         case 'C':
         case 'K': {
@@ -321,10 +342,11 @@ int main(int argc, char **argv)
         openlog("wardd", LOG_PID, LOG_DAEMON);
         ward_log_set_sink(syslog_sink, NULL);
     }
-    if (wardd_partitions_start() != 0)
+    if (wardd.level == 2 ? (wardd_broker_init() != 0 || wardd_hosts_start() != 0)
+                         : wardd_partitions_start() != 0)
         return 1;
-    ward_log(WARD_LOG_NOTICE, "wardd %s: isolation level 1, %zu partitions, lifecycle %s, "
-             "state %s, socket %s%s", "0.1.0", wardd.broker.table->partition_count,
+    ward_log(WARD_LOG_NOTICE, "wardd %s: isolation level %d, %zu partitions, lifecycle %s, "
+             "state %s, socket %s%s", "0.1.0", wardd.level, wardd.broker.table->partition_count,
              ward_lifecycle_name(wardd.lifecycle.state), cfg->state_dir,
              activated >= 0 ? "from systemd" : cfg->socket_path,
              cfg->config_path != NULL ? ", policy loaded" : "");
@@ -333,13 +355,25 @@ int main(int argc, char **argv)
         close(cfg->ready_fd);
     }
 
-    struct pollfd pf[2] = {{lfd, POLLIN, 0}, {sfd, POLLIN, 0}};
+    struct pollfd pf[2 + WARD_MAX_PARTITIONS];
+    unsigned which[WARD_MAX_PARTITIONS];
+    pf[0] = (struct pollfd){lfd, POLLIN, 0};
+    pf[1] = (struct pollfd){sfd, POLLIN, 0};
     for (;;) {
-        if (poll(pf, 2, -1) < 0) {
+        int hosts = wardd.level == 2 ? wardd_hosts_pollfds(pf + 2, WARD_MAX_PARTITIONS, which)
+                                     : 0;
+        /* Level 2 wakes up a few times a second for the watchdog. */
+        int n = poll(pf, (nfds_t)(2 + hosts), wardd.level == 2 ? 250 : -1);
+        if (n < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
+        for (int i = 0; i < hosts; i++)
+            if (pf[2 + i].revents != 0)
+                wardd_host_exited(which[i]);
+        if (wardd.level == 2)
+            wardd_hosts_watchdog();
         if (pf[1].revents & POLLIN) {
             struct signalfd_siginfo si;
             if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
@@ -359,6 +393,8 @@ int main(int argc, char **argv)
      * socket-activated socket belongs to systemd and stays. */
     if (activated < 0)
         unlink(cfg->socket_path);
+    if (wardd.level == 2)
+        wardd_hosts_stop();
     close(lfd);
     return 0;
 }

@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "ward_codec.h"
 #include "ward_state.h"
 #include "wardd.h"
+#include "wardd_remote.h"
 #include "ward_log.h"
 
 extern const struct ward_partition_table ward_partitions;
@@ -146,6 +148,74 @@ static void send_reply(struct wardd_channel *c, psa_status_t status,
     }
 }
 
+/* ---- isolation level 2: the partition process's side ------------------- */
+
+/* Publish this process's live objects where wardd's status can add them. */
+static void host_publish(void)
+{
+    if (wardd.host_page != NULL) {
+        atomic_store(&wardd.host_page->messages, atomic_load(&wardd.live_messages));
+        atomic_store(&wardd.host_page->channels, atomic_load(&wardd.live_channels));
+    }
+}
+
+/* Sessions wardd said ended while one of their calls was still in flight:
+ * their connections are closed when those calls complete. */
+static uint64_t ended_sessions[64];
+static unsigned ended_next;
+
+static bool session_ended(uint64_t session)
+{
+    for (unsigned i = 0; i < 64; i++)
+        if (session != 0 && ended_sessions[i] == session)
+            return true;
+    return false;
+}
+
+static void host_reply(psa_status_t value)
+{
+    struct ward_frame f = {.op = WARD_OP_REPLY, .value = value};
+    if (ward_wire_send(wardd.host_ctl, &f, NULL, 0, -1, false) != PSA_SUCCESS)
+        _exit(0); /* wardd is gone: so is this process */
+}
+
+/* Close a connection on wardd's behalf: DISCONNECT to the partition, with
+ * an answer to wardd (CLOSE) or without (a session's end). */
+static void host_close(const struct spm_caller *caller, psa_handle_t h, int kind)
+{
+    struct wardd_msg *w = calloc(1, sizeof(*w));
+    if (w == NULL || !spm_broker_close(&wardd.broker, caller, h, &w->m)) {
+        free(w);
+        if (kind == WARDD_MSG_CLOSE)
+            host_reply(PSA_SUCCESS);
+        return;
+    }
+    w->kind = kind;
+    w->m.platform = w;
+    atomic_fetch_add(&wardd.live_messages, 1);
+    spm_runtime_deliver(&wardd.parts[wardd.host_index].rt, &w->m);
+}
+
+static void host_session_end(uint64_t session)
+{
+    unsigned cursor = 0;
+    uint8_t state;
+    psa_handle_t h;
+    bool busy = false;
+    while ((h = spm_broker_session_conn(&wardd.broker, session, &cursor, &state)) !=
+           PSA_NULL_HANDLE) {
+        if (state == SPM_CONN_BUSY) {
+            busy = true;
+            continue;
+        }
+        host_close(&wardd.broker.conns[WARD_CONN_SLOT(h)].owner, h, WARDD_MSG_QUIET);
+    }
+    if (busy) {
+        ended_sessions[ended_next] = session;
+        ended_next = (ended_next + 1) % 64;
+    }
+}
+
 static void on_reply(void *ctx, struct spm_message *m)
 {
     (void)ctx;
@@ -157,9 +227,27 @@ static void on_reply(void *ctx, struct spm_message *m)
         pthread_mutex_unlock(&wardd.lock);
         return;
     }
+    if (w->kind != WARDD_MSG_CHANNEL) {
+        /* wardd's own request: a connect, a close, a session's end. */
+        psa_status_t answer = PSA_SUCCESS;
+        if (w->kind == WARDD_MSG_CONNECT)
+            answer = (psa_status_t)spm_broker_connect_done(&wardd.broker, m->conn, m);
+        else
+            spm_broker_close_done(&wardd.broker, m);
+        pthread_mutex_unlock(&wardd.lock);
+        if (w->kind != WARDD_MSG_QUIET)
+            host_reply(answer);
+        free(w);
+        atomic_fetch_sub(&wardd.live_messages, 1);
+        return;
+    }
     psa_status_t st = spm_broker_call_done(&wardd.broker, m);
     if (st != PSA_ERROR_COMMUNICATION_FAILURE)
         spm_broker_partition_ready(&wardd.broker, partition_of(m)->index);
+    if (wardd.host_page != NULL)
+        atomic_fetch_add(&wardd.host_page->replies, 1);
+    bool close_now = wardd.host_mode && m->conn != PSA_NULL_HANDLE &&
+                     session_ended(m->caller.session);
     /* A session thread may wait for this connection to be idle. */
     pthread_cond_broadcast(&wardd.done);
     pthread_mutex_unlock(&wardd.lock);
@@ -172,14 +260,21 @@ static void on_reply(void *ctx, struct spm_message *m)
     if (r->refs - 1 <= CHANNEL_MAX_INFLIGHT)
         channel_listen(w->channel->part, r, true);
     channel_release(w->channel);
+    struct spm_caller owner = m->caller;
+    psa_handle_t conn = m->conn;
     free(w->buf);
     free(w);
     atomic_fetch_sub(&wardd.live_messages, 1);
+    if (close_now)
+        host_close(&owner, conn, WARDD_MSG_QUIET);
 }
 
 static psa_status_t on_notify(void *ctx, int32_t partition_id)
 {
     (void)ctx;
+    if (wardd.host_mode)
+        return ward_remote_notify(partition_id) == PSA_SUCCESS
+                   ? PSA_SUCCESS : PSA_ERROR_PROGRAMMER_ERROR;
     for (size_t i = 0; i < wardd.broker.table->partition_count; i++) {
         if (wardd.broker.table->partitions[i].id == partition_id) {
             struct wardd_partition *t = &wardd.parts[i];
@@ -229,6 +324,18 @@ int wardd_channel_open(unsigned partition, const struct spm_caller *caller,
     struct wardd_partition *p = &wardd.parts[partition];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
         return -1;
+    if (wardd.level == 2) {
+        /* The partition's end goes to its process. */
+        psa_status_t st = wardd_host_request(partition, WARD_OP_HOST_CHANNEL, 0, 0, 0,
+                                             caller, sv[0], false, NULL);
+        close(sv[0]);
+        *server_fd = -1;
+        if (st != PSA_SUCCESS) {
+            close(sv[1]);
+            return -1;
+        }
+        return sv[1];
+    }
     struct channel_ref *r = calloc(1, sizeof(*r));
     if (r == NULL) {
         close(sv[0]);
@@ -252,6 +359,89 @@ int wardd_channel_open(unsigned partition, const struct spm_caller *caller,
     atomic_fetch_add(&wardd.live_channels, 1);
     *server_fd = sv[0];
     return sv[1];
+}
+
+/* Level 2: wardd hands over the partition's end of a new channel. */
+static void host_channel_add(struct wardd_partition *p, int fd, const struct spm_caller *caller)
+{
+    struct channel_ref *r = calloc(1, sizeof(*r));
+    if (r == NULL) {
+        close(fd);
+        return;
+    }
+    r->refs = 1;
+    r->c.fd = fd;
+    r->c.part = p;
+    r->c.caller = *caller;
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &r->c};
+    r->c.next = p->channels;
+    p->channels = &r->c;
+    atomic_fetch_add(&wardd.live_channels, 1);
+    if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+        channel_drop(p, &r->c);
+}
+
+/* A request from wardd on the control socket. */
+static void control_readable(struct wardd_partition *p)
+{
+    struct ward_frame f;
+    uint8_t *payload = NULL;
+    int passed = -1;
+    struct spm_caller caller;
+    psa_status_t st = ward_wire_recv(wardd.host_ctl, WARDD_CALLER_SIZE, &f, &payload, NULL,
+                                     &passed);
+    if (st == PSA_ERROR_COMMUNICATION_FAILURE)
+        _exit(0); /* wardd is gone */
+    if (st == PSA_SUCCESS)
+        st = wardd_caller_decode(payload, ward_wire_payload_len(&f), &caller);
+    free(payload);
+    if (st != PSA_SUCCESS) {
+        /* Only wardd writes here: a malformed request is a bug, not an attack. */
+        ward_log(WARD_LOG_ERROR, "partition %s: malformed request from wardd",
+                 p->rt.desc->name);
+        if (passed >= 0)
+            close(passed);
+        return;
+    }
+    switch (f.op) {
+    case WARD_OP_HOST_CONNECT: {
+        struct wardd_msg *w = calloc(1, sizeof(*w));
+        psa_handle_t h;
+        st = w == NULL ? PSA_ERROR_INSUFFICIENT_MEMORY
+                       : spm_broker_connect(&wardd.broker, &caller, (uint32_t)f.value, f.arg,
+                                            &h, &w->m);
+        if (st != PSA_SUCCESS) {
+            free(w);
+            host_reply(st);
+            break;
+        }
+        w->kind = WARDD_MSG_CONNECT;
+        w->m.platform = w;
+        atomic_fetch_add(&wardd.live_messages, 1);
+        spm_runtime_deliver(&p->rt, &w->m);
+        break;
+    }
+    case WARD_OP_HOST_CLOSE:
+        host_close(&caller, f.handle, WARDD_MSG_CLOSE);
+        break;
+    case WARD_OP_HOST_CHANNEL:
+        if (passed >= 0)
+            host_channel_add(p, passed, &caller);
+        passed = -1;
+        break;
+    case WARD_OP_HOST_SESSION_END:
+        host_session_end(caller.session);
+        break;
+    case WARD_OP_HOST_NOTIFY:
+        spm_runtime_doorbell(&p->rt);
+        break;
+    default:
+        ward_log(WARD_LOG_ERROR, "partition %s: unknown request %u from wardd",
+                 p->rt.desc->name, (unsigned)f.op);
+        break;
+    }
+    if (passed >= 0)
+        close(passed);
 }
 
 /* A call frame arrived on channel c: check it with the broker and deliver
@@ -392,12 +582,15 @@ static void pump(struct wardd_partition *p, int timeout_ms)
 {
     struct epoll_event ev[16];
     int n;
+    host_publish();
     do
         n = epoll_wait(p->epfd, ev, 16, timeout_ms);
     while (n < 0 && errno == EINTR);
     for (int i = 0; i < n; i++) {
         if (ev[i].data.ptr == NULL)
             inbox_drain(p);
+        else if (ev[i].data.ptr == &wardd.host_ctl)
+            control_readable(p);
         else
             channel_readable(p, ev[i].data.ptr);
     }
@@ -407,8 +600,17 @@ psa_signal_t spm_platform_block(struct spm_runtime *rt, psa_signal_t mask)
 {
     struct wardd_partition *p = self_part;
     psa_signal_t ready;
+    host_publish();
+    if (wardd.host_page != NULL) /* idle: the watchdog has nothing to time */
+        atomic_store(&wardd.host_page->busy_since_ns, 0);
     while ((ready = spm_runtime_ready(rt, mask)) == 0)
         pump(p, -1);
+    if (wardd.host_page != NULL) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        atomic_store(&wardd.host_page->busy_since_ns,
+                     (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+    }
     return ready;
 }
 
@@ -422,6 +624,8 @@ uint32_t spm_platform_lifecycle(void)
 
 psa_status_t spm_platform_lifecycle_request(uint32_t to)
 {
+    if (wardd.host_mode)
+        return ward_remote_lifecycle_request(to);
     pthread_mutex_lock(&wardd.lock);
     psa_status_t st = ward_lifecycle_request(wardd.cfg.state_dir, &wardd.lifecycle, to);
     pthread_mutex_unlock(&wardd.lock);
@@ -431,6 +635,18 @@ psa_status_t spm_platform_lifecycle_request(uint32_t to)
 const char *spm_platform_state_dir(struct spm_runtime *rt)
 {
     return wardd.parts[rt->index].state_dir;
+}
+
+static const struct spm_remote_client remote_client = {
+    .version = ward_remote_psa_version,
+    .connect = ward_remote_psa_connect,
+    .call = ward_remote_psa_call,
+    .close = ward_remote_psa_close,
+};
+
+const struct spm_remote_client *spm_platform_remote(void)
+{
+    return wardd.host_mode ? &remote_client : NULL;
 }
 
 void spm_platform_poll(struct spm_runtime *rt)
@@ -489,6 +705,8 @@ static void *partition_thread(void *arg)
             break;
         }
         emul_coro_resume(&p->coro); /* returns only when the partition dies */
+        if (wardd.host_mode)
+            _exit(3); /* wardd notices, fails its connections, restarts it */
         /* Connections fail first, so nothing completes as a success. */
         pthread_mutex_lock(&wardd.lock);
         bool again = spm_broker_partition_crashed(&wardd.broker, p->index);
@@ -506,7 +724,7 @@ static void *partition_thread(void *arg)
     return NULL;
 }
 
-int wardd_partitions_start(void)
+int wardd_broker_init(void)
 {
     const struct ward_partition_table *t = &ward_partitions;
     if (spm_broker_init(&wardd.broker, t) != PSA_SUCCESS) {
@@ -516,7 +734,13 @@ int wardd_partitions_start(void)
     wardd.broker.max_conns_per_session = wardd.cfg.max_conns_per_session;
     wardd.broker.max_conns_per_client = wardd.cfg.max_conns_per_client;
     wardd.broker.max_call_bytes = wardd.cfg.max_call_bytes;
-    for (unsigned i = 0; i < t->partition_count; i++) {
+    return 0;
+}
+
+int wardd_partition_prepare(unsigned i)
+{
+    const struct ward_partition_table *t = &ward_partitions;
+    {
         struct wardd_partition *p = &wardd.parts[i];
         p->index = i;
         if (ward_partition_dir(wardd.cfg.state_dir, t->partitions[i].name, p->state_dir,
@@ -534,9 +758,52 @@ int wardd_partitions_start(void)
             return -1;
         }
     }
-    for (unsigned i = 0; i < t->partition_count; i++)
+    return 0;
+}
+
+int wardd_partitions_start(void)
+{
+    if (wardd_broker_init() != 0)
+        return -1;
+    for (unsigned i = 0; i < wardd.broker.table->partition_count; i++)
+        if (wardd_partition_prepare(i) != 0)
+            return -1;
+    for (unsigned i = 0; i < wardd.broker.table->partition_count; i++)
         if (pthread_create(&wardd.parts[i].thread, NULL, partition_thread,
                            &wardd.parts[i]) != 0)
             return -1;
     return 0;
+}
+
+_Noreturn void wardd_host_run(unsigned index)
+{
+    struct wardd_partition *p = &wardd.parts[index];
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &wardd.host_ctl};
+    if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, wardd.host_ctl, &ev) == 0)
+        partition_thread(p);
+    _exit(1);
+}
+
+void wardd_caller_encode(const struct spm_caller *c, uint8_t out[WARDD_CALLER_SIZE])
+{
+    struct ward_writer w;
+    ward_writer_init(&w, out, WARDD_CALLER_SIZE);
+    ward_put_i32le(&w, c->client_id);
+    ward_put_u64le(&w, c->session);
+    ward_put_i32le(&w, c->partition);
+}
+
+psa_status_t wardd_caller_decode(const uint8_t *p, size_t n, struct spm_caller *c)
+{
+    struct ward_reader r;
+    int32_t part;
+    ward_reader_init(&r, p, n);
+    ward_get_i32le(&r, &c->client_id);
+    ward_get_u64le(&r, &c->session);
+    ward_get_i32le(&r, &part);
+    c->partition = part;
+    if (ward_reader_finish(&r) != PSA_SUCCESS ||
+        part >= (int32_t)wardd.broker.table->partition_count || part < -1)
+        return PSA_ERROR_INVALID_ARGUMENT;
+    return PSA_SUCCESS;
 }

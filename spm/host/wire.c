@@ -38,13 +38,20 @@ void ward_wire_encode(const struct ward_frame *f, uint8_t out[WARD_WIRE_HEADER_S
     /* The header's size is fixed: the writer cannot fail. */
 }
 
+/* Frames whose payload is their input vectors: calls, and wardd's requests
+ * to a partition process (which carry the caller). */
+static bool has_inputs(uint16_t op)
+{
+    return op == WARD_OP_CALL || (op >= WARD_OP_HOST_CONNECT && op <= WARD_OP_HOST_NOTIFY);
+}
+
 size_t ward_wire_payload_len(const struct ward_frame *f)
 {
     size_t n = 0;
     /* Counts are clamped: this also runs on frames that failed to decode. */
     unsigned in = f->n_in < PSA_MAX_IOVEC ? f->n_in : PSA_MAX_IOVEC;
     unsigned out = f->n_out < PSA_MAX_IOVEC ? f->n_out : PSA_MAX_IOVEC;
-    if (f->op == WARD_OP_CALL)
+    if (has_inputs(f->op))
         for (unsigned i = 0; i < in; i++)
             n += f->in_len[i];
     else if (f->op == WARD_OP_REPLY)
@@ -55,8 +62,9 @@ size_t ward_wire_payload_len(const struct ward_frame *f)
 
 static bool op_known(uint16_t op)
 {
-    return (op >= WARD_OP_HELLO && op <= WARD_OP_STATUS) || op == WARD_OP_CALL ||
-           op == WARD_OP_REPLY;
+    return (op >= WARD_OP_HELLO && op <= WARD_OP_LIFECYCLE) || op == WARD_OP_CALL ||
+           op == WARD_OP_REPLY ||
+           (op >= WARD_OP_HOST_CONNECT && op <= WARD_OP_HOST_NOTIFY);
 }
 
 psa_status_t ward_wire_decode(const uint8_t *buf, size_t len, size_t max_payload,
@@ -87,7 +95,7 @@ psa_status_t ward_wire_decode(const uint8_t *buf, size_t len, size_t max_payload
         return PSA_ERROR_NOT_SUPPORTED;
     if (!op_known(f->op) || (f->flags & ~(WARD_WIRE_F_MEMFD | WARD_WIRE_F_CHANNEL)) != 0)
         return PSA_ERROR_INVALID_ARGUMENT;
-    bool vectors = f->op == WARD_OP_CALL || f->op == WARD_OP_REPLY;
+    bool vectors = has_inputs(f->op) || f->op == WARD_OP_REPLY;
     if (f->n_in > PSA_MAX_IOVEC || f->n_out > PSA_MAX_IOVEC ||
         f->n_in + f->n_out > PSA_MAX_IOVEC || (!vectors && (f->n_in | f->n_out) != 0))
         return PSA_ERROR_INVALID_ARGUMENT;

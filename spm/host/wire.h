@@ -35,6 +35,14 @@ enum ward_wire_op {
     WARD_OP_CLOSE = 4,     /* handle */
     WARD_OP_STATELESS = 5, /* handle; reply: value status, arg channel */
     WARD_OP_STATUS = 6,    /* reply payload: a JSON document */
+    WARD_OP_NOTIFY = 7,    /* partitions only: value: the partition to ring */
+    WARD_OP_LIFECYCLE = 8, /* partitions only: value: the state requested */
+    /* wardd -> partition process (isolation level 2); payload: the caller */
+    WARD_OP_HOST_CONNECT = 40, /* value: sid, arg: version; reply: handle */
+    WARD_OP_HOST_CLOSE = 41,   /* handle; reply */
+    WARD_OP_HOST_CHANNEL = 42, /* a channel descriptor for this caller */
+    WARD_OP_HOST_SESSION_END = 43,
+    WARD_OP_HOST_NOTIFY = 44,  /* ring the doorbell */
     /* channel: client -> partition */
     WARD_OP_CALL = 16,     /* handle, value: type, vectors */
     /* any reply */

@@ -25,13 +25,20 @@
 #ifdef WARD_TEST_PLATFORM_HOST
 #include "ward_test_daemon.h"
 
+/* wardd's isolation level for this build of the suite (default: 2). */
+#ifdef WARD_TEST_LEVEL1
+static const char *const test_daemon_args[] = {"--isolation", "1", NULL};
+#else
+static const char *const test_daemon_args[] = {NULL};
+#endif
+
 /* One private wardd for the whole suite. */
 static struct ward_test_daemon daemon_under_test;
 
 static int start_daemon(void **state)
 {
     (void)state;
-    return ward_test_daemon_start(&daemon_under_test, WARD_TEST_WARDD, NULL);
+    return ward_test_daemon_start(&daemon_under_test, WARD_TEST_WARDD, test_daemon_args);
 }
 
 static int stop_daemon(void **state)

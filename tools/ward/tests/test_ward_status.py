@@ -41,7 +41,7 @@ class WardStatus(unittest.TestCase):
         p = self.ward("status")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("wardd: running", p.stdout)
-        self.assertIn("isolation level 1", p.stdout)
+        self.assertIn("isolation level 2", p.stdout)
         # The tool runs as wardd's own user.
         self.assertIn("isolation: none", p.stdout)
         # A fresh development SPE provisions itself.
@@ -57,12 +57,15 @@ class WardStatus(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         doc = json.loads(p.stdout)
         self.assertEqual(doc["daemon"], "wardd")
-        self.assertEqual(doc["isolation_level"], 1)
+        self.assertEqual(doc["isolation_level"], 2)
         self.assertEqual(doc["client_isolation"], "none")
         self.assertEqual(doc["lifecycle"], "SECURED")
         names = {part["name"]: part for part in doc["partitions"]}
         self.assertEqual(names["TP_SUM"]["services"][0]["version"], 2)
-        self.assertEqual(names["TP_CRASHY"]["state"], "failed")
+        # TP_CRASHY panics at start: restarted, then given up on (level 2
+        # does it in the background, so it may still be on its way there).
+        self.assertIn(names["TP_CRASHY"]["state"], ("running", "failed"))
+        self.assertGreater(names["TP_ECHO"]["pid"], 0)
         self.assertEqual(names["TP_ECHO"]["state"], "running")
         self.assertEqual(len(doc["sessions"]), 1)
         self.assertLess(doc["sessions"][0]["client_id"], 0)
@@ -133,10 +136,10 @@ class SocketActivation(unittest.TestCase):
             lsock.close()
 
     def test_isolation_level(self):
-        p = subprocess.run([WARDD, "--isolation", "2"], capture_output=True, text=True,
+        p = subprocess.run([WARDD, "--isolation", "3"], capture_output=True, text=True,
                            timeout=30)
         self.assertEqual(p.returncode, 2)
-        self.assertIn("only level 1", p.stderr)
+        self.assertIn("--isolation takes 1", p.stderr)
 
 
 if __name__ == "__main__":
