@@ -64,6 +64,8 @@ static int connect_call_close(void *p)
     return rc;
 }
 
+static const char *isolation = "2";
+
 static pid_t start_wardd(const char *wardd, char *dir)
 {
     int ready[2];
@@ -77,7 +79,7 @@ static pid_t start_wardd(const char *wardd, char *dir)
     if (pid == 0) {
         dup2(ready[1], 3);
         execl(wardd, wardd, "--foreground", "--state-dir", state, "--socket", sock,
-              "--ready-fd", "3", "--log-level", "0", (char *)NULL);
+              "--ready-fd", "3", "--log-level", "0", "--isolation", isolation, (char *)NULL);
         _exit(127);
     }
     close(ready[1]);
@@ -113,12 +115,37 @@ static double throughput(unsigned clients, unsigned calls)
     return ok ? (double)clients * calls / secs : -1;
 }
 
+static int run_level(int argc, char **argv);
+
+/* Each isolation level in a child of its own: a process has one session. */
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: bench_ipc_host WARDD [--smoke]\n");
         return 2;
     }
+    static const char *const levels[] = {"1", "2"};
+    int rc = 0;
+    for (int i = 0; i < 2; i++) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            isolation = levels[i];
+            printf("\n== wardd isolation level %s ==\n", isolation);
+            int r = run_level(argc, argv);
+            fflush(stdout);
+            _exit(r);
+        }
+        int st;
+        waitpid(pid, &st, 0);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            rc = 1;
+    }
+    return rc;
+}
+
+static int run_level(int argc, char **argv)
+{
     int smoke = argc > 2 && strcmp(argv[2], "--smoke") == 0;
     unsigned batches = smoke ? 5 : 1000;
     char dir[] = "/tmp/ward-bench.XXXXXX";
