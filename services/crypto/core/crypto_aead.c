@@ -696,15 +696,9 @@ static psa_status_t aead_setup(const struct ward_crypto_caller *caller, uint32_t
                                psa_key_id_t key, psa_algorithm_t alg, bool encrypt)
 {
     struct key_slot *k;
-    psa_status_t st = core_enter();
+    psa_status_t st = op_setup_enter(operation);
     if (st != PSA_SUCCESS) {
         return st;
-    }
-    if (*operation != 0) {
-        /* Not inactive: refused, and (per the specification) the
-         * operation object is left unchanged. */
-        core_leave();
-        return PSA_ERROR_BAD_STATE;
     }
     st = key_acquire(caller, key, &k);
     if (st != PSA_SUCCESS) {

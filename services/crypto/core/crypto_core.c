@@ -43,6 +43,19 @@ void core_leave(void)
     pthread_mutex_unlock(&g_lock);
 }
 
+psa_status_t op_setup_enter(const uint32_t *operation)
+{
+    psa_status_t st = core_enter();
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    if (*operation != 0) {
+        core_leave();
+        return PSA_ERROR_BAD_STATE;
+    }
+    return PSA_SUCCESS;
+}
+
 psa_status_t ward_crypto_core_init(const struct ward_crypto_storage *storage)
 {
     psa_status_t st;

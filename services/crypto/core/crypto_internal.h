@@ -32,6 +32,10 @@ enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD, OP_KDF };
 /* Every entry point: lock and check the core is running. */
 psa_status_t core_enter(void);
 void core_leave(void);
+/* The start of every multi-part setup: enter the core, and refuse an
+ * operation that is not inactive (BAD_STATE, the object left unchanged, as
+ * the specification requires). On success the core is entered. */
+psa_status_t op_setup_enter(const uint32_t *operation);
 
 /* Look up a key the caller may use. For a persistent key the slot is a
  * scratch copy valid until key_release. PSA_ERROR_INVALID_HANDLE if the
