@@ -77,6 +77,7 @@ struct wardd_hostproc {
     struct wardd_host_page *page;
     unsigned restarts;
     unsigned incarnation;          /* bumped by every (re)start */
+    uint64_t restart_at_ns;        /* a back-off restart is due then, or 0 */
     pthread_cond_t changed;        /* signalled with it */
 };
 

@@ -326,8 +326,11 @@ int wardd_channel_open(unsigned partition, const struct spm_caller *caller,
         return -1;
     if (wardd.level == 2) {
         /* The partition's end goes to its process. */
+        int32_t answer = PSA_ERROR_COMMUNICATION_FAILURE;
         psa_status_t st = wardd_host_request(partition, WARD_OP_HOST_CHANNEL, 0, 0, 0,
-                                             caller, sv[0], false, NULL);
+                                             caller, sv[0], true, &answer);
+        if (st == PSA_SUCCESS && answer != PSA_SUCCESS)
+            st = answer;
         close(sv[0]);
         *server_fd = -1;
         if (st != PSA_SUCCESS) {
@@ -428,6 +431,7 @@ static void control_readable(struct wardd_partition *p)
         if (passed >= 0)
             host_channel_add(p, passed, &caller);
         passed = -1;
+        host_reply(PSA_SUCCESS); /* wardd hands the client its end only now */
         break;
     case WARD_OP_HOST_SESSION_END:
         host_session_end(caller.session);

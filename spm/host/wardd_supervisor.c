@@ -6,6 +6,7 @@
  * after repeated crashes with no successful reply in between.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,46 @@ int wardd_hosts_start(void)
     return 0;
 }
 
+static bool peer_gone(int ctl)
+{
+    struct pollfd pf = {ctl, POLLRDHUP, 0};
+    return ctl < 0 || (poll(&pf, 1, 0) == 1 && pf.revents != 0);
+}
+
+/* Wait until the process is in a newer incarnation than seen. Lock held. */
+static bool await_incarnation(struct wardd_hostproc *h, unsigned seen)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 2;
+    while (h->incarnation == seen &&
+           pthread_cond_timedwait(&h->changed, &h->lock, &until) == 0)
+        ;
+    return h->incarnation != seen;
+}
+
+/* Send one request and, if asked, read its answer. Lock held. */
+static psa_status_t exchange(struct wardd_hostproc *h, struct ward_frame *f,
+                             const struct iovec *iov, int pass_fd, bool want_reply,
+                             int32_t *answer)
+{
+    if (h->ctl < 0 || ward_wire_send(h->ctl, f, iov, 1, pass_fd, false) != PSA_SUCCESS)
+        return PSA_ERROR_COMMUNICATION_FAILURE;
+    if (!want_reply)
+        return PSA_SUCCESS;
+    struct ward_frame r;
+    uint8_t *payload = NULL;
+    int passed = -1;
+    psa_status_t st = ward_wire_recv(h->ctl, 0, &r, &payload, NULL, &passed);
+    free(payload);
+    if (passed >= 0)
+        close(passed);
+    if (st != PSA_SUCCESS || r.op != WARD_OP_REPLY)
+        return PSA_ERROR_COMMUNICATION_FAILURE;
+    *answer = r.value;
+    return PSA_SUCCESS;
+}
+
 psa_status_t wardd_host_request(unsigned p, uint16_t op, psa_handle_t handle,
                                 int32_t value, uint32_t arg,
                                 const struct spm_caller *caller, int pass_fd,
@@ -150,50 +191,22 @@ psa_status_t wardd_host_request(unsigned p, uint16_t op, psa_handle_t handle,
     struct ward_frame f = {.op = op, .handle = handle, .value = value, .arg = arg,
                            .n_in = 1, .in_len = {WARDD_CALLER_SIZE}};
     struct iovec iov = {who, sizeof(who)};
-    psa_status_t st = PSA_ERROR_COMMUNICATION_FAILURE;
     wardd_caller_encode(caller, who);
     pthread_mutex_lock(&h->lock);
-    /* A partition process that just died is being restarted by the main
-     * thread: wait for the new one (a bounded wait on an event, not a
-     * poll), as a level-1 restart would have been done already. */
+    /* A process that has died (its control socket is closed before any of
+     * its channels, so a client that saw its channel close finds this one
+     * closed too) is being restarted by the main thread: wait for the new
+     * one (an event, at most 2 s) before asking, as a level-1 restart
+     * would already have happened. */
+    if (wardd.broker.pstate[p] != SPM_PARTITION_FAILED && peer_gone(h->ctl))
+        await_incarnation(h, h->incarnation);
     unsigned seen = h->incarnation;
-    bool down = h->ctl < 0 || (h->pid > 0 && kill(h->pid, 0) != 0) ||
-                wardd.broker.pstate[p] == SPM_PARTITION_FAILED;
-    if (h->ctl >= 0 && !down &&
-        ward_wire_send(h->ctl, &f, &iov, 1, pass_fd, false) != PSA_SUCCESS)
-        down = true;
-    else if (!down)
-        goto sent;
-    if (down && wardd.broker.pstate[p] != SPM_PARTITION_FAILED) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 2;
-        while (h->incarnation == seen &&
-               pthread_cond_timedwait(&h->changed, &h->lock, &until) == 0)
-            ;
-        if (h->incarnation != seen && h->ctl >= 0 &&
-            ward_wire_send(h->ctl, &f, &iov, 1, pass_fd, false) == PSA_SUCCESS)
-            goto sent;
-    }
-    pthread_mutex_unlock(&h->lock);
-    return PSA_ERROR_COMMUNICATION_FAILURE;
-sent:
-    {
-        st = PSA_SUCCESS;
-        if (want_reply) {
-            struct ward_frame r;
-            uint8_t *payload = NULL;
-            int passed = -1;
-            st = ward_wire_recv(h->ctl, 0, &r, &payload, NULL, &passed);
-            free(payload);
-            if (passed >= 0)
-                close(passed);
-            if (st == PSA_SUCCESS && r.op == WARD_OP_REPLY)
-                *answer = r.value;
-            else
-                st = PSA_ERROR_COMMUNICATION_FAILURE;
-        }
-    }
+    psa_status_t st = exchange(h, &f, &iov, pass_fd, want_reply, answer);
+    /* Died while handling it: a connect fails as at level 1 (it may be what
+     * killed it); a new channel is asked of the next incarnation. */
+    if (st != PSA_SUCCESS && op == WARD_OP_HOST_CHANNEL &&
+        wardd.broker.pstate[p] != SPM_PARTITION_FAILED && await_incarnation(h, seen))
+        st = exchange(h, &f, &iov, pass_fd, want_reply, answer);
     pthread_mutex_unlock(&h->lock);
     return st;
 }
@@ -210,6 +223,16 @@ int wardd_hosts_pollfds(struct pollfd *pf, int max, unsigned *which)
         which[n++] = p;
     }
     return n;
+}
+
+static void restart(unsigned p)
+{
+    struct wardd_hostproc *h = &wardd.hosts[p];
+    h->restart_at_ns = 0;
+    h->restarts++;
+    if (spawn(p) != 0)
+        ward_log(WARD_LOG_ERROR, "wardd: cannot restart partition %s",
+                 wardd.broker.table->partitions[p].name);
 }
 
 void wardd_host_exited(unsigned p)
@@ -240,18 +263,29 @@ void wardd_host_exited(unsigned p)
         spm_broker_partition_ready(&wardd.broker, p);
     bool again = spm_broker_partition_crashed(&wardd.broker, p);
     pthread_mutex_unlock(&wardd.lock);
-    if (again) {
-        h->restarts++;
-        if (spawn(p) != 0)
-            ward_log(WARD_LOG_ERROR, "wardd: cannot restart partition %s", name);
+    if (!again)
+        return;
+    /* Back-off: the first restart at once, then 100 ms, 200 ms, ... for
+     * crashes with no successful reply in between. */
+    unsigned n = wardd.broker.crashes[p];
+    if (n <= 1) {
+        restart(p);
+    } else {
+        uint64_t delay = 100000000ull << (n - 2 < 6 ? n - 2 : 6);
+        h->restart_at_ns = now_ns() + delay;
+        ward_log(WARD_LOG_NOTICE, "wardd: restarting partition %s in %llu ms", name,
+                 (unsigned long long)(delay / 1000000u));
     }
 }
 
+/* Also runs the back-off restarts that are due. */
 void wardd_hosts_watchdog(void)
 {
     uint64_t now = now_ns(), limit = (uint64_t)wardd.cfg.call_timeout_s * 1000000000u;
     for (unsigned p = 0; p < wardd.broker.table->partition_count; p++) {
         struct wardd_hostproc *h = &wardd.hosts[p];
+        if (h->restart_at_ns != 0 && now >= h->restart_at_ns)
+            restart(p);
         if (h->pid <= 0 || h->page == NULL)
             continue;
         uint64_t since = atomic_load(&h->page->busy_since_ns);
