@@ -130,8 +130,7 @@ _Noreturn void wardd_host_run(unsigned index);
 void wardd_run_local(struct spm_message *msg);
 /* Give a partition a new channel for caller; returns the client's end of
  * the socket pair, or -1. The partition's end is registered with it. */
-int wardd_channel_open(unsigned partition, const struct spm_caller *caller,
-                       int *server_fd);
+int wardd_channel_open(unsigned partition, const struct spm_caller *caller);
 
 /* Level 2, in wardd (wardd_supervisor.c) */
 int wardd_hosts_start(void);

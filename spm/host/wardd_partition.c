@@ -317,8 +317,7 @@ static void channel_drop(struct wardd_partition *p, struct wardd_channel *c)
     channel_release(c);
 }
 
-int wardd_channel_open(unsigned partition, const struct spm_caller *caller,
-                       int *server_fd)
+int wardd_channel_open(unsigned partition, const struct spm_caller *caller)
 {
     int sv[2];
     struct wardd_partition *p = &wardd.parts[partition];
@@ -332,7 +331,6 @@ int wardd_channel_open(unsigned partition, const struct spm_caller *caller,
         if (st == PSA_SUCCESS && answer != PSA_SUCCESS)
             st = answer;
         close(sv[0]);
-        *server_fd = -1;
         if (st != PSA_SUCCESS) {
             close(sv[1]);
             return -1;
@@ -360,7 +358,6 @@ int wardd_channel_open(unsigned partition, const struct spm_caller *caller,
     pthread_mutex_unlock(&p->inbox_lock);
     inbox_wake(p);
     atomic_fetch_add(&wardd.live_channels, 1);
-    *server_fd = sv[0];
     return sv[1];
 }
 

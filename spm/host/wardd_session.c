@@ -55,7 +55,7 @@ static psa_status_t reply(struct wardd_session *s, int32_t value, uint32_t arg,
 static void reply_with_channel(struct wardd_session *s, int32_t value, unsigned p,
                                uint32_t have)
 {
-    int server_fd = -1, client_fd = -1;
+    int client_fd = -1;
     bool has = p < 32 && ((have >> p) & 1u) != 0 && s->channel_open[p];
     if (!has && s->channels_made >= 4 * WARD_MAX_PARTITIONS) {
         reply(s, PSA_ERROR_CONNECTION_BUSY, 0, -1, NULL);
@@ -63,7 +63,7 @@ static void reply_with_channel(struct wardd_session *s, int32_t value, unsigned 
     }
     if (!has) {
         s->channels_made++;
-        client_fd = wardd_channel_open(p, &s->caller, &server_fd);
+        client_fd = wardd_channel_open(p, &s->caller);
         if (client_fd < 0) {
             /* Level 2: its process is down and did not come back. */
             reply(s, wardd.level == 2 ? PSA_ERROR_COMMUNICATION_FAILURE
