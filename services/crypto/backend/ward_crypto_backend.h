@@ -110,6 +110,22 @@ psa_status_t wbe_aead_oneshot(struct wbe_aead *a, const uint8_t *nonce, size_t n
                               uint8_t *tag_out, size_t tag_len);
 void wbe_aead_free(struct wbe_aead *a);
 
+/* A key the asymmetric functions compute with: its PSA type, size and
+ * material (the PSA export format), and the place where the backend keeps
+ * the library's parsed form of it between calls. The core owns that place
+ * (one per key slot, under the core's lock) and frees what it holds with
+ * wbe_pkey_free when the key is destroyed or its scratch copy is wiped, so
+ * the key is parsed and checked once, not on every call. */
+struct wbe_pkey;
+struct wbe_key {
+    psa_key_type_t type;
+    size_t bits;
+    const uint8_t *m;
+    size_t n;
+    struct wbe_pkey **cache; /* never NULL; *cache may be */
+};
+void wbe_pkey_free(struct wbe_pkey *pk);
+
 /* Elliptic curves. type is a PSA ECC key type (pair or public key) and bits
  * its size; key material is always in the PSA export format: the private
  * scalar (big-endian, ceil(bits/8) bytes; Montgomery: the RFC 7748 string)
@@ -127,25 +143,22 @@ psa_status_t wbe_ecc_public(psa_key_type_t type, size_t bits, const uint8_t *m, 
 /* ECDSA over hash (any length, truncated to the order as ECDSA does): the
  * raw r || s signature, 2 * ceil(bits/8) bytes. det_hash is 0 for a random
  * nonce, or the hash whose HMAC makes the RFC 6979 nonce. */
-psa_status_t wbe_ecdsa_sign(psa_key_type_t type, size_t bits, const uint8_t *d, size_t n,
-                            const uint8_t *hash, size_t hash_len, psa_algorithm_t det_hash,
-                            uint8_t *sig);
+psa_status_t wbe_ecdsa_sign(const struct wbe_key *key, const uint8_t *hash, size_t hash_len,
+                            psa_algorithm_t det_hash, uint8_t *sig);
 /* PSA_ERROR_INVALID_SIGNATURE if the signature does not verify. */
-psa_status_t wbe_ecdsa_verify(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,
-                              const uint8_t *hash, size_t hash_len, const uint8_t *sig,
-                              size_t sig_len);
+psa_status_t wbe_ecdsa_verify(const struct wbe_key *key, const uint8_t *hash, size_t hash_len,
+                              const uint8_t *sig, size_t sig_len);
 /* ECDH / X25519 / X448 with a private key and a peer public key in the PSA
  * format: the shared secret (x or u coordinate, ceil(bits/8) bytes).
  * PSA_ERROR_INVALID_ARGUMENT for an invalid peer key. */
-psa_status_t wbe_ecdh(psa_key_type_t type, size_t bits, const uint8_t *d, size_t n,
-                      const uint8_t *peer, size_t peer_len, uint8_t *out);
+psa_status_t wbe_ecdh(const struct wbe_key *key, const uint8_t *peer, size_t peer_len,
+                      uint8_t *out);
 /* PureEdDSA (Ed25519) over a whole message: a 2 * ceil(bits/8)-byte
  * signature; PSA_ERROR_INVALID_SIGNATURE if it does not verify. */
-psa_status_t wbe_eddsa_sign(psa_key_type_t type, size_t bits, const uint8_t *d, size_t n,
-                            const uint8_t *msg, size_t msg_len, uint8_t *sig);
-psa_status_t wbe_eddsa_verify(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,
-                              const uint8_t *msg, size_t msg_len, const uint8_t *sig,
-                              size_t sig_len);
+psa_status_t wbe_eddsa_sign(const struct wbe_key *key, const uint8_t *msg, size_t msg_len,
+                            uint8_t *sig);
+psa_status_t wbe_eddsa_verify(const struct wbe_key *key, const uint8_t *msg, size_t msg_len,
+                              const uint8_t *sig, size_t sig_len);
 
 /* RSA. A key pair is a PKCS#1 RSAPrivateKey in DER, a public key an
  * RSAPublicKey in DER (the PSA formats). wbe_rsa_check accepts exactly
@@ -159,20 +172,19 @@ psa_status_t wbe_rsa_public(psa_key_type_t type, const uint8_t *m, size_t n, uin
                             size_t out_size, size_t *out_len);
 /* PKCS#1 v1.5 (hash or raw) and PSS signatures of a hash; the signature is
  * the modulus length. salt_any: PSS verification accepts any salt length. */
-psa_status_t wbe_rsa_sign(const uint8_t *m, size_t n, psa_algorithm_t alg, const uint8_t *hash,
+psa_status_t wbe_rsa_sign(const struct wbe_key *key, psa_algorithm_t alg, const uint8_t *hash,
                           size_t hash_len, uint8_t *sig, size_t sig_size, size_t *sig_len);
-psa_status_t wbe_rsa_verify(psa_key_type_t type, const uint8_t *m, size_t n,
-                            psa_algorithm_t alg, const uint8_t *hash, size_t hash_len,
-                            const uint8_t *sig, size_t sig_len);
+psa_status_t wbe_rsa_verify(const struct wbe_key *key, psa_algorithm_t alg,
+                            const uint8_t *hash, size_t hash_len, const uint8_t *sig,
+                            size_t sig_len);
 /* RSAES-OAEP (label: the PSA salt) and RSAES-PKCS1-v1_5. out has room for
  * the modulus length. Encryption: PSA_ERROR_INVALID_ARGUMENT if the input is
  * too long. Decryption: PSA_ERROR_INVALID_PADDING for any bad ciphertext
  * (one status for every padding failure). */
-psa_status_t wbe_rsa_crypt(psa_key_type_t type, const uint8_t *m, size_t n,
-                           psa_algorithm_t alg, bool encrypt, const uint8_t *in, size_t in_len,
-                           const uint8_t *label, size_t label_len, uint8_t *out,
-                           size_t *out_len);
+psa_status_t wbe_rsa_crypt(const struct wbe_key *key, psa_algorithm_t alg, bool encrypt,
+                           const uint8_t *in, size_t in_len, const uint8_t *label,
+                           size_t label_len, uint8_t *out, size_t *out_len);
 /* The modulus length in bytes of an RSA key, 0 if it does not parse. */
-size_t wbe_rsa_size(psa_key_type_t type, const uint8_t *m, size_t n);
+size_t wbe_rsa_size(const struct wbe_key *key);
 
 #endif /* WARD_CRYPTO_BACKEND_H */

@@ -144,17 +144,18 @@ static psa_status_t do_sign(const struct ward_crypto_caller *caller, psa_key_id_
         st = PSA_ERROR_BUFFER_TOO_SMALL;
     }
     if (st == PSA_SUCCESS && rsa) {
-        st = wbe_rsa_sign(k->material, k->len, alg, h, hlen, signature, signature_size,
-                          signature_length);
+        struct wbe_key wk = slot_key(k);
+        st = wbe_rsa_sign(&wk, alg, h, hlen, signature, signature_size, signature_length);
     } else if (st == PSA_SUCCESS && eddsa) {
-        st = wbe_eddsa_sign(k->attr.type, k->attr.bits, k->material, k->len, h, hlen,
-                            signature);
+        struct wbe_key wk = slot_key(k);
+        st = wbe_eddsa_sign(&wk, h, hlen, signature);
         if (st == PSA_SUCCESS) {
             *signature_length = sig_len;
         }
     } else if (st == PSA_SUCCESS) {
-        st = wbe_ecdsa_sign(k->attr.type, k->attr.bits, k->material, k->len, h, hlen,
-                            PSA_ALG_IS_DETERMINISTIC_ECDSA(alg) ? hash : 0, signature);
+        struct wbe_key wk = slot_key(k);
+        st = wbe_ecdsa_sign(&wk, h, hlen, PSA_ALG_IS_DETERMINISTIC_ECDSA(alg) ? hash : 0,
+                            signature);
         if (st == PSA_SUCCESS) {
             *signature_length = sig_len;
         }
@@ -203,14 +204,14 @@ static psa_status_t do_verify(const struct ward_crypto_caller *caller, psa_key_i
         st = PSA_ERROR_INVALID_ARGUMENT;
     }
     if (st == PSA_SUCCESS && PSA_KEY_TYPE_IS_RSA(k->attr.type)) {
-        st = wbe_rsa_verify(k->attr.type, k->material, k->len, alg, h, hlen, signature,
-                            signature_length);
+        struct wbe_key wk = slot_key(k);
+        st = wbe_rsa_verify(&wk, alg, h, hlen, signature, signature_length);
     } else if (st == PSA_SUCCESS && eddsa) {
-        st = wbe_eddsa_verify(k->attr.type, k->attr.bits, k->material, k->len, h, hlen,
-                              signature, signature_length);
+        struct wbe_key wk = slot_key(k);
+        st = wbe_eddsa_verify(&wk, h, hlen, signature, signature_length);
     } else if (st == PSA_SUCCESS) {
-        st = wbe_ecdsa_verify(k->attr.type, k->attr.bits, k->material, k->len, h, hlen,
-                              signature, signature_length);
+        struct wbe_key wk = slot_key(k);
+        st = wbe_ecdsa_verify(&wk, h, hlen, signature, signature_length);
     }
     if (k != NULL) {
         key_release(k);
@@ -280,7 +281,8 @@ psa_status_t ka_compute(const struct ward_crypto_caller *caller, psa_algorithm_t
         st = PSA_ERROR_NOT_SUPPORTED;
     }
     if (st == PSA_SUCCESS) {
-        st = wbe_ecdh(k->attr.type, k->attr.bits, k->material, k->len, peer, peer_len, out);
+        struct wbe_key wk = slot_key(k);
+        st = wbe_ecdh(&wk, peer, peer_len, out);
         if (st == PSA_SUCCESS) {
             *len = PSA_BITS_TO_BYTES(k->attr.bits);
         }
@@ -385,8 +387,10 @@ static psa_status_t do_crypt(const struct ward_crypto_caller *caller, psa_key_id
     if (st == PSA_SUCCESS && alg == PSA_ALG_RSA_PKCS1V15_CRYPT && salt_length != 0) {
         st = PSA_ERROR_INVALID_ARGUMENT; /* no label in PKCS#1 v1.5 */
     }
+    struct wbe_key wk = {0};
     if (st == PSA_SUCCESS) {
-        kbytes = wbe_rsa_size(k->attr.type, k->material, k->len);
+        wk = slot_key(k);
+        kbytes = wbe_rsa_size(&wk);
         if (kbytes == 0 || kbytes > sizeof buf) {
             st = PSA_ERROR_CORRUPTION_DETECTED;
         } else if (encrypt && output_size < kbytes) {
@@ -396,8 +400,8 @@ static psa_status_t do_crypt(const struct ward_crypto_caller *caller, psa_key_id
         }
     }
     if (st == PSA_SUCCESS) {
-        st = wbe_rsa_crypt(k->attr.type, k->material, k->len, alg, encrypt, input,
-                           input_length, salt, salt_length, buf, &len);
+        st = wbe_rsa_crypt(&wk, alg, encrypt, input, input_length, salt, salt_length, buf,
+                           &len);
     }
     if (st == PSA_SUCCESS && output_size < len) {
         st = PSA_ERROR_BUFFER_TOO_SMALL;

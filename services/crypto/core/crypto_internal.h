@@ -24,8 +24,17 @@ struct key_slot {
     psa_algorithm_t mac_cache_alg;
     struct wbe_aead *aead_cache;
     psa_algorithm_t aead_cache_alg;
+    /* The backend's parsed asymmetric key (RSA, ECC), built on first use. */
+    struct wbe_pkey *pkey_cache;
     uint8_t material[WARD_CRYPTO_KEY_MAX_BYTES];
 };
+
+/* The slot's key as the backend's asymmetric functions take it. */
+static inline struct wbe_key slot_key(struct key_slot *k)
+{
+    struct wbe_key key = {k->attr.type, k->attr.bits, k->material, k->len, &k->pkey_cache};
+    return key;
+}
 
 enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD, OP_KDF };
 

@@ -36,6 +36,7 @@ static void slot_wipe(struct key_slot *k)
 {
     wbe_mac_free(k->mac_cache);
     wbe_aead_free(k->aead_cache);
+    wbe_pkey_free(k->pkey_cache);
     wbe_cleanse(k, sizeof *k);
     memset(k, 0, sizeof *k);
 }
@@ -396,6 +397,7 @@ static psa_status_t key_commit(const struct ward_crypto_caller *c, struct key_sl
     k->gen = gen;
     k->mac_cache = NULL;
     k->aead_cache = NULL;
+    k->pkey_cache = NULL;
     k->attr.id = id;
     *key = id;
     return PSA_SUCCESS;
@@ -819,6 +821,7 @@ psa_status_t ward_crypto_copy_key(const struct ward_crypto_caller *caller,
         struct key_slot *t = SCRATCH;
         t->mac_cache = NULL;
         t->aead_cache = NULL;
+        t->pkey_cache = NULL;
         t->attr = tmp_attr_only.attr;
         st = key_commit(caller, t, persistent, target_key);
         slot_wipe(t);

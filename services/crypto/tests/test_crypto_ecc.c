@@ -706,6 +706,48 @@ static void test_ecc_export_copy_persist(void **state)
     assert_int_equal(psa_destroy_key(32), PSA_SUCCESS);
 }
 
+/* The parsed key the core caches per slot (docs/crypto.md, "Key objects")
+ * belongs to that key only: a slot reused by another key, a copy, and a
+ * key whose usage changes through a copy all sign with their own material. */
+static void test_ecc_key_cache_lifetime(void **state)
+{
+    (void)state;
+    psa_algorithm_t alg = PSA_ALG_ECDSA(PSA_ALG_SHA_256);
+    psa_key_usage_t u = PSA_KEY_USAGE_SIGN_HASH | PSA_KEY_USAGE_VERIFY_HASH | PSA_KEY_USAGE_COPY;
+    uint8_t h[32] = {1, 2, 3}, sig[64], pub_a[65], pub_b[65];
+    size_t n, la, lb;
+    for (int round = 0; round < 8; round++) {
+        psa_key_id_t a = gen(SECP_R1_PAIR, 256, u, alg);
+        assert_int_equal(psa_sign_hash(a, alg, h, sizeof h, sig, sizeof sig, &n), PSA_SUCCESS);
+        assert_int_equal(psa_export_public_key(a, pub_a, sizeof pub_a, &la), PSA_SUCCESS);
+        assert_int_equal(psa_destroy_key(a), PSA_SUCCESS);
+        /* Most likely the same slot: its cached key object must be gone. */
+        psa_key_id_t b = gen(SECP_R1_PAIR, 256, u, alg);
+        assert_int_equal(psa_sign_hash(b, alg, h, sizeof h, sig, sizeof sig, &n), PSA_SUCCESS);
+        assert_int_equal(psa_export_public_key(b, pub_b, sizeof pub_b, &lb), PSA_SUCCESS);
+        assert_memory_not_equal(pub_a, pub_b, 65);
+        psa_key_id_t vb = import_key(SECP_R1_PUB, PSA_KEY_USAGE_VERIFY_HASH, alg, pub_b, lb);
+        psa_key_id_t va = import_key(SECP_R1_PUB, PSA_KEY_USAGE_VERIFY_HASH, alg, pub_a, la);
+        assert_int_equal(psa_verify_hash(vb, alg, h, sizeof h, sig, n), PSA_SUCCESS);
+        assert_int_equal(psa_verify_hash(va, alg, h, sizeof h, sig, n),
+                         PSA_ERROR_INVALID_SIGNATURE);
+        /* A copy made after the original's object was cached signs as b. */
+        psa_key_attributes_t ca = PSA_KEY_ATTRIBUTES_INIT;
+        psa_key_id_t c = 0;
+        psa_set_key_usage_flags(&ca, PSA_KEY_USAGE_SIGN_HASH);
+        psa_set_key_algorithm(&ca, alg);
+        assert_int_equal(psa_copy_key(b, &ca, &c), PSA_SUCCESS);
+        assert_int_equal(psa_destroy_key(b), PSA_SUCCESS);
+        assert_int_equal(psa_sign_hash(c, alg, h, sizeof h, sig, sizeof sig, &n), PSA_SUCCESS);
+        assert_int_equal(psa_verify_hash(vb, alg, h, sizeof h, sig, n), PSA_SUCCESS);
+        assert_int_equal(psa_sign_hash(b, alg, h, sizeof h, sig, sizeof sig, &n),
+                         PSA_ERROR_INVALID_HANDLE);
+        psa_destroy_key(c);
+        psa_destroy_key(va);
+        psa_destroy_key(vb);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -718,6 +760,7 @@ int main(void)
         CRYPTO_TEST(test_ecdh_derivation_step),
         CRYPTO_TEST(test_ed25519),
         CRYPTO_TEST(test_ecc_export_copy_persist),
+        CRYPTO_TEST(test_ecc_key_cache_lifetime),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -136,6 +136,9 @@ static const char *cipher_name(int t, int s, int mode, char *buf, size_t len)
     return buf;
 }
 
+static void ec_groups_init(void);
+static void ec_groups_free(void);
+
 psa_status_t wbe_init(void)
 {
     if (g_ready) {
@@ -175,6 +178,7 @@ psa_status_t wbe_init(void)
     }
     g_ciphers[0][S_256][WBE_MODE_STREAM] = EVP_CIPHER_fetch(g_libctx, "ChaCha20", NULL);
     g_chachapoly = EVP_CIPHER_fetch(g_libctx, "ChaCha20-Poly1305", NULL);
+    ec_groups_init();
     ERR_clear_error(); /* failed fetches of absent algorithms are expected */
     /* Draw once so the DRBG is seeded (from getrandom) before any sandbox. */
     uint8_t probe[16];
@@ -208,6 +212,7 @@ void wbe_shutdown(void)
     }
     EVP_CIPHER_free(g_chachapoly);
     g_chachapoly = NULL;
+    ec_groups_free();
     if (g_default_prov != NULL) {
         OSSL_PROVIDER_unload(g_default_prov);
         g_default_prov = NULL;
@@ -769,6 +774,36 @@ static const struct curve g_curves[] = {
     {PSA_ECC_FAMILY_TWISTED_EDWARDS, 255, NID_ED25519, "ED25519"},
 };
 
+#define N_CURVES (sizeof g_curves / sizeof g_curves[0])
+static EC_GROUP *g_groups[N_CURVES];
+
+/* Building a group from its name costs more than an ECDSA verification's
+ * bookkeeping, so the Weierstrass groups are built once. */
+static void ec_groups_init(void)
+{
+    for (size_t i = 0; i < N_CURVES; i++) {
+        bool weier = g_curves[i].fam != PSA_ECC_FAMILY_MONTGOMERY &&
+                     g_curves[i].fam != PSA_ECC_FAMILY_TWISTED_EDWARDS;
+        g_groups[i] = weier ? EC_GROUP_new_by_curve_name_ex(g_libctx, NULL, g_curves[i].nid)
+                            : NULL;
+    }
+}
+
+static void ec_groups_free(void)
+{
+    for (size_t i = 0; i < N_CURVES; i++) {
+        EC_GROUP_free(g_groups[i]);
+        g_groups[i] = NULL;
+    }
+}
+
+/* The curve's group, built once by wbe_init (ec_groups_init) and shared
+ * read-only; NULL for Montgomery and Edwards curves. */
+static const EC_GROUP *curve_group(const struct curve *c)
+{
+    return g_groups[c - g_curves];
+}
+
 static const struct curve *find_curve(psa_key_type_t type, size_t bits)
 {
     if (!PSA_KEY_TYPE_IS_ECC(type)) {
@@ -791,7 +826,8 @@ static bool is_mont(const struct curve *c)
 
 bool wbe_ecc_supported(psa_key_type_t type, size_t bits)
 {
-    return g_ready && find_curve(type, bits) != NULL;
+    const struct curve *c = g_ready ? find_curve(type, bits) : NULL;
+    return c != NULL && (is_mont(c) || curve_group(c) != NULL);
 }
 
 /* The private scalar, constant-time flagged, if in [1, n-1]; else NULL. */
@@ -855,11 +891,6 @@ static psa_status_t point_check(const EC_GROUP *g, size_t flen, const uint8_t *m
     return st;
 }
 
-static EC_GROUP *curve_group(const struct curve *c)
-{
-    return EC_GROUP_new_by_curve_name_ex(g_libctx, NULL, c->nid);
-}
-
 psa_status_t wbe_ecc_check(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n)
 {
     const struct curve *c = find_curve(type, bits);
@@ -870,7 +901,7 @@ psa_status_t wbe_ecc_check(psa_key_type_t type, size_t bits, const uint8_t *m, s
     if (is_mont(c)) {
         return n == flen ? PSA_SUCCESS : PSA_ERROR_INVALID_ARGUMENT;
     }
-    EC_GROUP *g = curve_group(c);
+    const EC_GROUP *g = curve_group(c);
     if (g == NULL) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
@@ -882,7 +913,6 @@ psa_status_t wbe_ecc_check(psa_key_type_t type, size_t bits, const uint8_t *m, s
     } else {
         st = point_check(g, flen, m, n);
     }
-    EC_GROUP_free(g);
     return st;
 }
 
@@ -896,7 +926,7 @@ psa_status_t wbe_ecc_generate(psa_key_type_t type, size_t bits, uint8_t *out)
     if (is_mont(c)) {
         return wbe_random_secret(out, flen);
     }
-    EC_GROUP *g = curve_group(c);
+    const EC_GROUP *g = curve_group(c);
     BIGNUM *k = BN_secure_new();
     BN_CTX *bc = BN_CTX_new_ex(g_libctx);
     psa_status_t st = PSA_ERROR_INSUFFICIENT_MEMORY;
@@ -915,7 +945,6 @@ psa_status_t wbe_ecc_generate(psa_key_type_t type, size_t bits, uint8_t *out)
     }
     BN_clear_free(k);
     BN_CTX_free(bc);
-    EC_GROUP_free(g);
     ERR_clear_error();
     return st;
 }
@@ -956,11 +985,10 @@ psa_status_t wbe_ecc_public(psa_key_type_t type, size_t bits, const uint8_t *m, 
     if (out_size < need) {
         return PSA_ERROR_BUFFER_TOO_SMALL;
     }
-    EC_GROUP *g = curve_group(c);
+    const EC_GROUP *g = curve_group(c);
     BIGNUM *k = g != NULL ? priv_scalar(g, m, n) : NULL;
     st = k != NULL ? point_of(g, k, out, out_size, out_len) : PSA_ERROR_CORRUPTION_DETECTED;
     BN_clear_free(k);
-    EC_GROUP_free(g);
     return st;
 }
 
@@ -972,7 +1000,7 @@ static EVP_PKEY *weier_pkey(const struct curve *c, bool pair, const uint8_t *m, 
     size_t pub_len = 0;
     EVP_PKEY *pk = NULL;
     BIGNUM *k = NULL;
-    EC_GROUP *g = NULL;
+    const EC_GROUP *g = NULL;
     OSSL_PARAM_BLD *b = OSSL_PARAM_BLD_new();
     OSSL_PARAM *params = NULL;
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(g_libctx, "EC", NULL);
@@ -1014,7 +1042,6 @@ out:
     OSSL_PARAM_BLD_free(b);
     EVP_PKEY_CTX_free(ctx);
     BN_clear_free(k);
-    EC_GROUP_free(g);
     ERR_clear_error();
     return pk;
 }
@@ -1027,6 +1054,64 @@ static EVP_PKEY *ecc_pkey(const struct curve *c, psa_key_type_t type, const uint
                     : EVP_PKEY_new_raw_public_key_ex(g_libctx, c->name, NULL, m, n);
     }
     return weier_pkey(c, pair, m, n);
+}
+
+/* ---- cached key objects ------------------------------------------------------ */
+
+/* The library's form of one key, built once and kept by the core in the key
+ * slot: the EVP_PKEY and one context re-initialised for every operation
+ * (EVP_PKEY_*_init resets it), so a call on a known key costs what a call
+ * on a prepared EVP key does. Used only under the core's lock. */
+struct wbe_pkey {
+    psa_key_type_t type;
+    size_t bits;
+    EVP_PKEY *pk;
+    EVP_PKEY_CTX *ctx;
+};
+
+void wbe_pkey_free(struct wbe_pkey *o)
+{
+    if (o != NULL) {
+        EVP_PKEY_CTX_free(o->ctx);
+        EVP_PKEY_free(o->pk); /* clears the key material */
+        free(o);
+    }
+}
+
+static EVP_PKEY *rsa_pkey(psa_key_type_t type, const uint8_t *m, size_t n);
+
+/* The key object of key: the cached one, or a new one left in the cache.
+ * NULL if the material does not make a key of its type (the core checked it
+ * at import, so this means corruption or memory exhaustion). */
+static struct wbe_pkey *key_obj(const struct wbe_key *key)
+{
+    struct wbe_pkey *o = *key->cache;
+    if (o != NULL && o->type == key->type && o->bits == key->bits) {
+        return o;
+    }
+    wbe_pkey_free(o);
+    *key->cache = NULL;
+    EVP_PKEY *pk = NULL;
+    if (PSA_KEY_TYPE_IS_RSA(key->type)) {
+        pk = rsa_pkey(key->type, key->m, key->n);
+    } else {
+        const struct curve *c = find_curve(key->type, key->bits);
+        pk = c != NULL ? ecc_pkey(c, key->type, key->m, key->n) : NULL;
+    }
+    o = pk != NULL ? calloc(1, sizeof *o) : NULL;
+    EVP_PKEY_CTX *ctx = o != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    if (ctx == NULL) {
+        free(o);
+        EVP_PKEY_free(pk);
+        ERR_clear_error();
+        return NULL;
+    }
+    o->type = key->type;
+    o->bits = key->bits;
+    o->pk = pk;
+    o->ctx = ctx;
+    *key->cache = o;
+    return o;
 }
 
 /* bits2int (RFC 6979 §2.3.2): the leftmost qlen bits of b as an integer. */
@@ -1147,7 +1232,7 @@ static psa_status_t ecdsa_sign_det(const struct curve *c, const uint8_t *d, size
 {
     psa_status_t st = PSA_ERROR_INSUFFICIENT_MEMORY;
     size_t flen = PSA_BITS_TO_BYTES(c->bits);
-    EC_GROUP *g = curve_group(c);
+    const EC_GROUP *g = curve_group(c);
     BN_CTX *bc = BN_CTX_new_ex(g_libctx);
     BIGNUM *x = g != NULL ? priv_scalar(g, d, n) : NULL;
     BIGNUM *k = BN_secure_new(), *kinv = BN_secure_new(), *r = BN_new();
@@ -1187,26 +1272,24 @@ out:
     BN_free(px);
     EC_POINT_free(R);
     BN_CTX_free(bc);
-    EC_GROUP_free(g);
     ERR_clear_error();
     return st;
 }
 
-psa_status_t wbe_ecdsa_sign(psa_key_type_t type, size_t bits, const uint8_t *d, size_t n,
-                            const uint8_t *hash, size_t hash_len, psa_algorithm_t det_hash,
-                            uint8_t *sig)
+psa_status_t wbe_ecdsa_sign(const struct wbe_key *key, const uint8_t *hash, size_t hash_len,
+                            psa_algorithm_t det_hash, uint8_t *sig)
 {
-    const struct curve *c = find_curve(type, bits);
-    if (c == NULL || is_mont(c) || !PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type)) {
+    const struct curve *c = find_curve(key->type, key->bits);
+    if (c == NULL || is_mont(c) || !PSA_KEY_TYPE_IS_ECC_KEY_PAIR(key->type)) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
     if (det_hash != 0) {
-        return ecdsa_sign_det(c, d, n, hash, hash_len, det_hash, sig);
+        return ecdsa_sign_det(c, key->m, key->n, hash, hash_len, det_hash, sig);
     }
-    size_t flen = PSA_BITS_TO_BYTES(bits);
+    size_t flen = PSA_BITS_TO_BYTES(key->bits);
     psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
-    EVP_PKEY *pk = weier_pkey(c, true, d, n);
-    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    struct wbe_pkey *o = key_obj(key);
+    EVP_PKEY_CTX *ctx = o != NULL ? o->ctx : NULL;
     uint8_t der[160];
     size_t der_len = sizeof der;
     ECDSA_SIG *es = NULL;
@@ -1220,27 +1303,24 @@ psa_status_t wbe_ecdsa_sign(psa_key_type_t type, size_t bits, const uint8_t *d, 
         }
     }
     ECDSA_SIG_free(es);
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(pk);
     ERR_clear_error();
     return st;
 }
 
-psa_status_t wbe_ecdsa_verify(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,
-                              const uint8_t *hash, size_t hash_len, const uint8_t *sig,
-                              size_t sig_len)
+psa_status_t wbe_ecdsa_verify(const struct wbe_key *key, const uint8_t *hash, size_t hash_len,
+                              const uint8_t *sig, size_t sig_len)
 {
-    const struct curve *c = find_curve(type, bits);
+    const struct curve *c = find_curve(key->type, key->bits);
     if (c == NULL || is_mont(c)) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
-    size_t flen = PSA_BITS_TO_BYTES(bits);
+    size_t flen = PSA_BITS_TO_BYTES(key->bits);
     if (sig_len != 2 * flen) {
         return PSA_ERROR_INVALID_SIGNATURE;
     }
     psa_status_t st = PSA_ERROR_INSUFFICIENT_MEMORY;
-    EVP_PKEY *pk = weier_pkey(c, PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type), m, n);
-    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    struct wbe_pkey *o = key_obj(key);
+    EVP_PKEY_CTX *ctx = o != NULL ? o->ctx : NULL;
     ECDSA_SIG *es = ECDSA_SIG_new();
     BIGNUM *r = BN_bin2bn(sig, (int)flen, NULL), *s = BN_bin2bn(sig + flen, (int)flen, NULL);
     uint8_t *der = NULL;
@@ -1257,32 +1337,44 @@ psa_status_t wbe_ecdsa_verify(psa_key_type_t type, size_t bits, const uint8_t *m
     BN_free(r);
     BN_free(s);
     ECDSA_SIG_free(es);
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(pk);
     ERR_clear_error();
     return st;
 }
 
-psa_status_t wbe_ecdh(psa_key_type_t type, size_t bits, const uint8_t *d, size_t n,
-                      const uint8_t *peer, size_t peer_len, uint8_t *out)
+psa_status_t wbe_ecdh(const struct wbe_key *key, const uint8_t *peer, size_t peer_len,
+                      uint8_t *out)
 {
+    psa_key_type_t type = key->type;
+    size_t bits = key->bits;
     const struct curve *c = find_curve(type, bits);
     if (c == NULL || !PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type) ||
         c->fam == PSA_ECC_FAMILY_TWISTED_EDWARDS) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
     psa_key_type_t pub_type = PSA_KEY_TYPE_ECC_PUBLIC_KEY(PSA_KEY_TYPE_ECC_GET_FAMILY(type));
-    psa_status_t st = wbe_ecc_check(pub_type, bits, peer, peer_len);
-    if (st != PSA_SUCCESS) {
-        return st == PSA_ERROR_NOT_SUPPORTED ? st : PSA_ERROR_INVALID_ARGUMENT;
-    }
     size_t flen = PSA_BITS_TO_BYTES(bits);
-    EVP_PKEY *pk = ecc_pkey(c, type, d, n), *pp = ecc_pkey(c, pub_type, peer, peer_len);
-    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    /* The peer key is parsed once: the format here, the point by OpenSSL
+     * (fromdata refuses a point off the curve; set_peer validates it). */
+    if (!is_mont(c) && peer_len == 1 + flen && (peer[0] == 2 || peer[0] == 3)) {
+        return PSA_ERROR_NOT_SUPPORTED; /* compressed: not a PSA format */
+    }
+    if (peer_len != (is_mont(c) ? flen : 1 + 2 * flen) || (!is_mont(c) && peer[0] != 4)) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    struct wbe_pkey *o = key_obj(key);
+    if (o == NULL) {
+        return PSA_ERROR_CORRUPTION_DETECTED;
+    }
+    EVP_PKEY *pp = ecc_pkey(c, pub_type, peer, peer_len);
+    if (pp == NULL) {
+        ERR_clear_error();
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    EVP_PKEY_CTX *ctx = o->ctx;
     uint8_t buf[66];
     size_t len = sizeof buf;
-    st = PSA_ERROR_CORRUPTION_DETECTED;
-    if (ctx != NULL && pp != NULL && EVP_PKEY_derive_init(ctx) == 1) {
+    psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
+    if (EVP_PKEY_derive_init(ctx) == 1) {
         if (EVP_PKEY_derive_set_peer(ctx, pp) != 1 ||
             EVP_PKEY_derive(ctx, buf, &len) != 1 || len != flen) {
             st = PSA_ERROR_INVALID_ARGUMENT; /* e.g. an X25519 low-order point */
@@ -1292,8 +1384,6 @@ psa_status_t wbe_ecdh(psa_key_type_t type, size_t bits, const uint8_t *d, size_t
         }
     }
     OPENSSL_cleanse(buf, sizeof buf);
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(pk);
     EVP_PKEY_free(pp);
     ERR_clear_error();
     return st;
@@ -1301,15 +1391,16 @@ psa_status_t wbe_ecdh(psa_key_type_t type, size_t bits, const uint8_t *d, size_t
 
 /* ---- EdDSA (PureEdDSA, one-shot) -------------------------------------------- */
 
-static psa_status_t eddsa_run(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,
-                              const uint8_t *msg, size_t msg_len, uint8_t *sig,
-                              const uint8_t *vsig, size_t vsig_len)
+static psa_status_t eddsa_run(const struct wbe_key *key, const uint8_t *msg, size_t msg_len,
+                              uint8_t *sig, const uint8_t *vsig, size_t vsig_len)
 {
-    const struct curve *c = find_curve(type, bits);
+    size_t bits = key->bits;
+    const struct curve *c = find_curve(key->type, bits);
     if (c == NULL || c->fam != PSA_ECC_FAMILY_TWISTED_EDWARDS) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
-    EVP_PKEY *pk = ecc_pkey(c, type, m, n);
+    struct wbe_pkey *o = key_obj(key);
+    EVP_PKEY *pk = o != NULL ? o->pk : NULL;
     EVP_MD_CTX *mc = EVP_MD_CTX_new();
     psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
     if (pk != NULL && mc != NULL) {
@@ -1327,28 +1418,26 @@ static psa_status_t eddsa_run(psa_key_type_t type, size_t bits, const uint8_t *m
         }
     }
     EVP_MD_CTX_free(mc);
-    EVP_PKEY_free(pk);
     ERR_clear_error();
     return st;
 }
 
-psa_status_t wbe_eddsa_sign(psa_key_type_t type, size_t bits, const uint8_t *d, size_t n,
-                            const uint8_t *msg, size_t msg_len, uint8_t *sig)
+psa_status_t wbe_eddsa_sign(const struct wbe_key *key, const uint8_t *msg, size_t msg_len,
+                            uint8_t *sig)
 {
-    if (!PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type)) {
+    if (!PSA_KEY_TYPE_IS_ECC_KEY_PAIR(key->type)) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
-    return eddsa_run(type, bits, d, n, msg, msg_len, sig, NULL, 0);
+    return eddsa_run(key, msg, msg_len, sig, NULL, 0);
 }
 
-psa_status_t wbe_eddsa_verify(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,
-                              const uint8_t *msg, size_t msg_len, const uint8_t *sig,
-                              size_t sig_len)
+psa_status_t wbe_eddsa_verify(const struct wbe_key *key, const uint8_t *msg, size_t msg_len,
+                              const uint8_t *sig, size_t sig_len)
 {
-    if (sig_len != 2 * PSA_BITS_TO_BYTES(bits)) {
+    if (sig_len != 2 * PSA_BITS_TO_BYTES(key->bits)) {
         return PSA_ERROR_INVALID_SIGNATURE;
     }
-    return eddsa_run(type, bits, m, n, msg, msg_len, NULL, sig, sig_len);
+    return eddsa_run(key, msg, msg_len, NULL, sig, sig_len);
 }
 
 /* ---- RSA ----------------------------------------------------------------------- */
@@ -1504,11 +1593,15 @@ static bool rsa_sig_params(EVP_PKEY_CTX *ctx, EVP_PKEY *pk, psa_algorithm_t alg,
     return EVP_PKEY_CTX_set_params(ctx, params) == 1;
 }
 
-psa_status_t wbe_rsa_sign(const uint8_t *m, size_t n, psa_algorithm_t alg, const uint8_t *hash,
+psa_status_t wbe_rsa_sign(const struct wbe_key *key, psa_algorithm_t alg, const uint8_t *hash,
                           size_t hash_len, uint8_t *sig, size_t sig_size, size_t *sig_len)
 {
-    EVP_PKEY *pk = rsa_pkey(PSA_KEY_TYPE_RSA_KEY_PAIR, m, n);
-    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    if (key->type != PSA_KEY_TYPE_RSA_KEY_PAIR) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    struct wbe_pkey *o = key_obj(key);
+    EVP_PKEY *pk = o != NULL ? o->pk : NULL;
+    EVP_PKEY_CTX *ctx = o != NULL ? o->ctx : NULL;
     psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
     size_t k = pk != NULL ? (size_t)EVP_PKEY_get_size(pk) : 0;
     if (ctx != NULL) {
@@ -1524,18 +1617,17 @@ psa_status_t wbe_rsa_sign(const uint8_t *m, size_t n, psa_algorithm_t alg, const
             st = PSA_SUCCESS;
         }
     }
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(pk);
     ERR_clear_error();
     return st;
 }
 
-psa_status_t wbe_rsa_verify(psa_key_type_t type, const uint8_t *m, size_t n,
-                            psa_algorithm_t alg, const uint8_t *hash, size_t hash_len,
-                            const uint8_t *sig, size_t sig_len)
+psa_status_t wbe_rsa_verify(const struct wbe_key *key, psa_algorithm_t alg,
+                            const uint8_t *hash, size_t hash_len, const uint8_t *sig,
+                            size_t sig_len)
 {
-    EVP_PKEY *pk = rsa_pkey(type, m, n);
-    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    struct wbe_pkey *o = PSA_KEY_TYPE_IS_RSA(key->type) ? key_obj(key) : NULL;
+    EVP_PKEY *pk = o != NULL ? o->pk : NULL;
+    EVP_PKEY_CTX *ctx = o != NULL ? o->ctx : NULL;
     psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
     if (ctx != NULL) {
         if (sig_len != (size_t)EVP_PKEY_get_size(pk)) {
@@ -1548,27 +1640,23 @@ psa_status_t wbe_rsa_verify(psa_key_type_t type, const uint8_t *m, size_t n,
                      : PSA_ERROR_INVALID_SIGNATURE;
         }
     }
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(pk);
     ERR_clear_error();
     return st;
 }
 
-size_t wbe_rsa_size(psa_key_type_t type, const uint8_t *m, size_t n)
+size_t wbe_rsa_size(const struct wbe_key *key)
 {
-    EVP_PKEY *pk = rsa_pkey(type, m, n);
-    size_t k = pk != NULL ? (size_t)EVP_PKEY_get_size(pk) : 0;
-    EVP_PKEY_free(pk);
-    return k;
+    struct wbe_pkey *o = PSA_KEY_TYPE_IS_RSA(key->type) ? key_obj(key) : NULL;
+    return o != NULL ? (size_t)EVP_PKEY_get_size(o->pk) : 0;
 }
 
-psa_status_t wbe_rsa_crypt(psa_key_type_t type, const uint8_t *m, size_t n,
-                           psa_algorithm_t alg, bool encrypt, const uint8_t *in, size_t in_len,
-                           const uint8_t *label, size_t label_len, uint8_t *out,
-                           size_t *out_len)
+psa_status_t wbe_rsa_crypt(const struct wbe_key *key, psa_algorithm_t alg, bool encrypt,
+                           const uint8_t *in, size_t in_len, const uint8_t *label,
+                           size_t label_len, uint8_t *out, size_t *out_len)
 {
-    EVP_PKEY *pk = rsa_pkey(type, m, n);
-    EVP_PKEY_CTX *ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(g_libctx, pk, NULL) : NULL;
+    struct wbe_pkey *o = PSA_KEY_TYPE_IS_RSA(key->type) ? key_obj(key) : NULL;
+    EVP_PKEY *pk = o != NULL ? o->pk : NULL;
+    EVP_PKEY_CTX *ctx = o != NULL ? o->ctx : NULL;
     psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
     OSSL_PARAM params[5];
     int np = 0;
@@ -1613,8 +1701,6 @@ psa_status_t wbe_rsa_crypt(psa_key_type_t type, const uint8_t *m, size_t n,
         *out_len = len;
     }
 out:
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(pk);
     ERR_clear_error();
     return st;
 }
