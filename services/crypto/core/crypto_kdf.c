@@ -200,9 +200,10 @@ psa_status_t ward_crypto_key_derivation_setup(const struct ward_crypto_caller *c
     } else if (PSA_ALG_IS_RAW_KEY_AGREEMENT(alg)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else if (PSA_ALG_IS_KEY_AGREEMENT(alg) &&
-               (PSA_ALG_KEY_AGREEMENT_GET_BASE(alg) != PSA_ALG_ECDH ||
+               ((PSA_ALG_KEY_AGREEMENT_GET_BASE(alg) != PSA_ALG_ECDH &&
+                 PSA_ALG_KEY_AGREEMENT_GET_BASE(alg) != PSA_ALG_FFDH) ||
                 !PSA_ALG_IS_KEY_DERIVATION(PSA_ALG_KEY_AGREEMENT_GET_KDF(alg)))) {
-        st = PSA_ERROR_NOT_SUPPORTED; /* FFDH, or not a derivation inside */
+        st = PSA_ERROR_NOT_SUPPORTED; /* not a derivation inside */
     } else if (!PSA_ALG_IS_KEY_AGREEMENT(alg) && !PSA_ALG_IS_KEY_DERIVATION(alg)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else {
@@ -891,6 +892,29 @@ psa_status_t ward_crypto_key_derivation_output_key(const struct ward_crypto_call
     if (st != PSA_SUCCESS && st != PSA_ERROR_INSUFFICIENT_DATA) {
         op_release(operation);
     }
+    core_leave();
+    return st;
+}
+
+/* psa_key_derivation_output_key_custom (PSA 1.3). The one non-default
+ * production parameter, an RSA exponent, needs RSA key derivation, which is
+ * not built: NOT_SUPPORTED; other non-default parameters are invalid. */
+psa_status_t ward_crypto_key_derivation_output_key_custom(const struct ward_crypto_caller *caller,
+    const psa_key_attributes_t *attributes, uint32_t *operation,
+    const psa_custom_key_parameters_t *custom, const uint8_t *custom_data,
+    size_t custom_data_length, psa_key_id_t *key)
+{
+    (void)custom_data;
+    if (custom->flags == 0 && custom_data_length == 0) {
+        return ward_crypto_key_derivation_output_key(caller, attributes, operation, key);
+    }
+    *key = PSA_KEY_ID_NULL;
+    OP_ENTER(OP_KDF, struct kdf_op, o);
+    (void)o;
+    st = custom->flags == 0 && attributes->type == PSA_KEY_TYPE_RSA_KEY_PAIR
+             ? PSA_ERROR_NOT_SUPPORTED
+             : PSA_ERROR_INVALID_ARGUMENT;
+    op_release(operation);
     core_leave();
     return st;
 }
