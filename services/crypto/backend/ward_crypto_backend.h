@@ -157,8 +157,14 @@ bool wbe_ffdh_supported(psa_key_type_t type, size_t bits);
  * pair, 1 <= x <= p-1 with 2^x != 1; for a public key, 2 <= y <= p-2 and
  * y^q = 1 with q = (p-1)/2 (SP 800-56A full public key validation). */
 psa_status_t wbe_ffdh_check(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n);
-/* A new private value (PSA_BITS_TO_BYTES(bits) bytes) in [1, p-1], by the
- * "testing candidates" method of the PSA key derivation text. */
+/* A private value from a candidate k of PSA_BITS_TO_BYTES(bits) bytes (the
+ * PSA key derivation text, SP 800-56A "testing candidates"): x = k + 1 into
+ * out if k <= p-2 and 2^x != 1; PSA_ERROR_INVALID_ARGUMENT if the candidate
+ * is refused (draw another). */
+psa_status_t wbe_ffdh_candidate(psa_key_type_t type, size_t bits, const uint8_t *k, size_t n,
+                                uint8_t *out);
+/* A new private value (PSA_BITS_TO_BYTES(bits) bytes): candidates from the
+ * secret RNG, as above. */
 psa_status_t wbe_ffdh_generate(psa_key_type_t type, size_t bits, uint8_t *out);
 /* The public value of a key pair (or a copy of a public key). */
 psa_status_t wbe_ffdh_public(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,

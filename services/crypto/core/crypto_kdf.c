@@ -882,6 +882,18 @@ psa_status_t ward_crypto_key_derivation_output_key(const struct ward_crypto_call
         buf = malloc(len);
         st = buf == NULL ? PSA_ERROR_INSUFFICIENT_MEMORY : kdf_read(o, buf, len);
     }
+    /* A DH private value: candidates drawn until one is in range (the spec's
+     * key derivation text for PSA_KEY_TYPE_DH_KEY_PAIR), in place. */
+    while (st == PSA_SUCCESS && PSA_KEY_TYPE_IS_DH_KEY_PAIR(attributes->type)) {
+        st = wbe_ffdh_candidate(attributes->type, attributes->bits, buf, len, buf);
+        if (st != PSA_ERROR_INVALID_ARGUMENT) {
+            break;
+        }
+        st = output_check(o, len, false);
+        if (st == PSA_SUCCESS) {
+            st = kdf_read(o, buf, len);
+        }
+    }
     if (st == PSA_SUCCESS) {
         st = key_create_derived(caller, attributes, buf, len, key);
     }

@@ -760,6 +760,14 @@ psa_status_t key_derive_check(const psa_key_attributes_t *a, size_t *len)
     if (st != PSA_SUCCESS) {
         return st;
     }
+    if (PSA_KEY_TYPE_IS_DH_KEY_PAIR(a->type)) {
+        /* The derivation draws candidates of p's length (crypto_kdf.c). */
+        if (a->bits == 0) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        *len = PSA_BITS_TO_BYTES(a->bits);
+        return wbe_ffdh_supported(a->type, a->bits) ? PSA_SUCCESS : PSA_ERROR_NOT_SUPPORTED;
+    }
     if (PSA_KEY_TYPE_IS_ASYMMETRIC(a->type) || a->type == PSA_KEY_TYPE_DES) {
         return PSA_ERROR_NOT_SUPPORTED; /* not built (DES: no weak-key handling) */
     }

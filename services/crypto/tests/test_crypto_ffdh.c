@@ -2,7 +2,8 @@
  * all five groups (independent Python computation, one with a leading zero
  * byte in the shared secret), generation, the import validation ranges,
  * every refusal of key agreement, FFDH as the key agreement step of HKDF,
- * psa_key_agreement and persistence. */
+ * psa_key_agreement, derivation of a key pair (known answer) and
+ * persistence. */
 #include "crypto_test_util.h"
 #include "vectors/ffdh_vectors.h"
 
@@ -406,22 +407,77 @@ static void test_ffdh_derivation_step(void **state)
     assert_int_equal(psa_key_derivation_key_agreement(&op, PSA_KEY_DERIVATION_INPUT_SECRET, wrong,
                                                       g_yb, n), PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_key_derivation_abort(&op), PSA_SUCCESS);
-    /* A DH key pair cannot be derived (not built). */
-    assert_int_equal(psa_key_derivation_setup(&op, ka_hkdf), PSA_SUCCESS);
-    assert_int_equal(psa_key_derivation_key_agreement(&op, PSA_KEY_DERIVATION_INPUT_SECRET, k,
-                                                      g_yb, n), PSA_SUCCESS);
-    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
-    psa_set_key_type(&a, DH_PAIR);
-    psa_set_key_bits(&a, 2048);
-    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_DERIVE);
-    psa_set_key_algorithm(&a, PSA_ALG_FFDH);
-    psa_key_id_t out = 0;
-    assert_int_equal(psa_key_derivation_output_key(&a, &op, &out), PSA_ERROR_NOT_SUPPORTED);
-    assert_int_equal(out, 0);
-    assert_int_equal(psa_key_derivation_abort(&op), PSA_SUCCESS);
     psa_destroy_key(wrong);
     psa_destroy_key(raw);
     psa_destroy_key(k);
+}
+
+/* Start HKDF-SHA-256 with the derivation vector's inputs. */
+static void derive_setup(psa_key_derivation_operation_t *op, psa_key_id_t secret)
+{
+    assert_int_equal(psa_key_derivation_setup(op, HKDF256), PSA_SUCCESS);
+    assert_int_equal(psa_key_derivation_input_bytes(op, PSA_KEY_DERIVATION_INPUT_SALT,
+                                                    (const uint8_t *)FFDH_DERIVE_SALT,
+                                                    strlen(FFDH_DERIVE_SALT)), PSA_SUCCESS);
+    assert_int_equal(psa_key_derivation_input_key(op, PSA_KEY_DERIVATION_INPUT_SECRET, secret),
+                     PSA_SUCCESS);
+    assert_int_equal(psa_key_derivation_input_bytes(op, PSA_KEY_DERIVATION_INPUT_INFO,
+                                                    (const uint8_t *)FFDH_DERIVE_INFO,
+                                                    strlen(FFDH_DERIVE_INFO)), PSA_SUCCESS);
+}
+
+static void test_ffdh_derive_key_pair(void **state)
+{
+    (void)state;
+    uint8_t ikm[22];
+    memset(ikm, 0x0b, sizeof ikm);
+    psa_key_id_t secret = import_key(PSA_KEY_TYPE_DERIVE, PSA_KEY_USAGE_DERIVE, HKDF256, ikm,
+                                     sizeof ikm);
+    psa_key_derivation_operation_t op = PSA_KEY_DERIVATION_OPERATION_INIT;
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_type(&a, DH_PAIR);
+    psa_set_key_bits(&a, 2048);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_DERIVE | PSA_KEY_USAGE_EXPORT);
+    psa_set_key_algorithm(&a, PSA_ALG_FFDH);
+    psa_key_id_t k = 0;
+    derive_setup(&op, secret);
+    assert_int_equal(psa_key_derivation_output_key(&a, &op, &k), PSA_SUCCESS);
+    /* The derivation continues after the 256 bytes the key took. */
+    uint8_t next[8];
+    assert_int_equal(psa_key_derivation_output_bytes(&op, next, sizeof next), PSA_SUCCESS);
+    assert_int_equal(psa_key_derivation_abort(&op), PSA_SUCCESS);
+    size_t len = 0, n = unhex(ffdh2048_derived_x, g_xa, DH_MAX);
+    assert_int_equal(unhex(ffdh2048_derived_y, g_ya, DH_MAX), n);
+    assert_int_equal(psa_export_key(k, g_buf, sizeof g_buf, &len), PSA_SUCCESS);
+    assert_int_equal(len, n);
+    assert_memory_equal(g_buf, g_xa, n);
+    assert_int_equal(psa_export_public_key(k, g_buf, sizeof g_buf, &len), PSA_SUCCESS);
+    assert_memory_equal(g_buf, g_ya, n);
+    psa_destroy_key(k);
+    /* Refusals: no size, a size of no group, a public key. */
+    psa_key_id_t out = 0;
+    psa_set_key_bits(&a, 0);
+    derive_setup(&op, secret);
+    assert_int_equal(psa_key_derivation_output_key(&a, &op, &out), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_key_derivation_abort(&op), PSA_SUCCESS);
+    psa_set_key_bits(&a, 1024);
+    derive_setup(&op, secret);
+    assert_int_equal(psa_key_derivation_output_key(&a, &op, &out), PSA_ERROR_NOT_SUPPORTED);
+    assert_int_equal(psa_key_derivation_abort(&op), PSA_SUCCESS);
+    psa_set_key_bits(&a, 2048);
+    psa_set_key_type(&a, DH_PUB);
+    derive_setup(&op, secret);
+    assert_int_equal(psa_key_derivation_output_key(&a, &op, &out), PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_key_derivation_abort(&op), PSA_SUCCESS);
+    assert_int_equal(out, 0);
+    /* Not enough capacity left for the candidate. */
+    psa_set_key_type(&a, DH_PAIR);
+    derive_setup(&op, secret);
+    assert_int_equal(psa_key_derivation_set_capacity(&op, 255), PSA_SUCCESS);
+    assert_int_equal(psa_key_derivation_output_key(&a, &op, &out), PSA_ERROR_INSUFFICIENT_DATA);
+    assert_int_equal(psa_key_derivation_abort(&op), PSA_SUCCESS);
+    assert_int_equal(out, 0);
+    psa_destroy_key(secret);
 }
 
 static void test_ffdh_persist_and_copy(void **state)
@@ -469,6 +525,7 @@ int main(void)
         CRYPTO_TEST(test_ffdh_agreement_refusals),
         CRYPTO_TEST(test_ffdh_key_agreement_into_key),
         CRYPTO_TEST(test_ffdh_derivation_step),
+        CRYPTO_TEST(test_ffdh_derive_key_pair),
         CRYPTO_TEST(test_ffdh_persist_and_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,41 +175,49 @@ static int candidate_to_x(const BIGNUM *p, const uint8_t *k, size_t n, uint8_t *
     return ret;
 }
 
-psa_status_t wbe_ffdh_generate(psa_key_type_t type, size_t bits, uint8_t *out)
+psa_status_t wbe_ffdh_candidate(psa_key_type_t type, size_t bits, const uint8_t *k, size_t n,
+                                uint8_t *out)
 {
     const char *name = group_name(type, bits);
     if (name == NULL || !PSA_KEY_TYPE_IS_DH_KEY_PAIR(type)) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
-    size_t n = PSA_BITS_TO_BYTES(bits);
-    uint8_t k[FFDH_MAX_BYTES];
-    BIGNUM *p = group_p(name);
-    psa_status_t st = p == NULL ? PSA_ERROR_INSUFFICIENT_MEMORY : PSA_ERROR_INSUFFICIENT_ENTROPY;
-    /* p starts with 64 one bits, so a candidate is refused with
-     * probability below 2^-64; the bound only guards a broken RNG. */
-    for (int tries = 0; p != NULL && tries < 16; tries++) {
-        st = wbe_random_secret(k, n);
-        if (st != PSA_SUCCESS) {
-            break;
-        }
-        int r = candidate_to_x(p, k, n, out);
-        if (r < 0) {
-            st = PSA_ERROR_CORRUPTION_DETECTED;
-            break;
-        }
-        if (r == 1) {
-            st = wbe_ffdh_check(type, bits, out, n); /* refuses g^x = 1 */
-            if (st != PSA_ERROR_INVALID_ARGUMENT) {
-                break;
-            }
-        }
-        st = PSA_ERROR_INSUFFICIENT_ENTROPY;
+    if (n != PSA_BITS_TO_BYTES(bits)) {
+        return PSA_ERROR_CORRUPTION_DETECTED;
     }
+    BIGNUM *p = group_p(name);
+    int r = p != NULL ? candidate_to_x(p, k, n, out) : -1;
+    BN_free(p);
+    psa_status_t st = r < 0    ? PSA_ERROR_CORRUPTION_DETECTED
+                      : r == 0 ? PSA_ERROR_INVALID_ARGUMENT
+                               : wbe_ffdh_check(type, bits, out, n); /* refuses 2^x = 1 */
     if (st != PSA_SUCCESS) {
         wbe_cleanse(out, n);
     }
+    return st;
+}
+
+psa_status_t wbe_ffdh_generate(psa_key_type_t type, size_t bits, uint8_t *out)
+{
+    if (!wbe_ffdh_supported(type, bits) || !PSA_KEY_TYPE_IS_DH_KEY_PAIR(type)) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    size_t n = PSA_BITS_TO_BYTES(bits);
+    uint8_t k[FFDH_MAX_BYTES];
+    psa_status_t st = PSA_ERROR_INSUFFICIENT_ENTROPY;
+    /* p starts with 64 one bits, so a candidate is refused with
+     * probability below 2^-64; the bound only guards a broken RNG. */
+    for (int tries = 0; tries < 16; tries++) {
+        st = wbe_random_secret(k, n);
+        if (st == PSA_SUCCESS) {
+            st = wbe_ffdh_candidate(type, bits, k, n, out);
+        }
+        if (st != PSA_ERROR_INVALID_ARGUMENT) {
+            break;
+        }
+        st = PSA_ERROR_INSUFFICIENT_ENTROPY;
+    }
     wbe_cleanse(k, sizeof k);
-    BN_free(p);
     return st;
 }
 

@@ -5,7 +5,9 @@
  * definition in RFC 7919 Appendix A (g = 2); private values are
  * SHAKE-256 of the labels shown, reduced into [2, p-2]. For ffdhe2048 a
  * second Bob (the 'z0' vector) was searched for a shared secret whose
- * first byte is zero. Do not edit: rerun the script.
+ * first byte is zero. The derived key pair follows the PSA key derivation
+ * text of PSA_KEY_TYPE_DH_KEY_PAIR over RFC 5869 HKDF. Do not edit:
+ * rerun the script.
  */
 struct ffdh_vector {
     size_t bits;
@@ -659,3 +661,27 @@ static const struct ffdh_vector ffdh_vectors[] = {
     {6144, ffdh6144_p, ffdh6144_xa, ffdh6144_ya, ffdh6144_xb, ffdh6144_yb, ffdh6144_z},
     {8192, ffdh8192_p, ffdh8192_xa, ffdh8192_ya, ffdh8192_xb, ffdh8192_yb, ffdh8192_z},
 };
+
+/* Key derivation of an ffdhe2048 key pair with HKDF-SHA-256: secret
+ * 22 bytes of 0x0b, salt "ward ffdh salt",
+ * info "ward ffdh derive ffdhe2048"; the private value x and its public value. */
+#define FFDH_DERIVE_SALT "ward ffdh salt"
+#define FFDH_DERIVE_INFO "ward ffdh derive ffdhe2048"
+static const char ffdh2048_derived_x[] =
+    "ea2b99b18d0949248162d6f84386a45a1ba6ea9b19ef6283091e724407a557a8"
+    "f9b0f2d252fde6f17cc9e883bdc4ebd33c3b9313894371bd352b567c53ad64df"
+    "a202745bbedf37988ab68d59db156fdbdbbdb94863c04a9316978ffdc3ed31f5"
+    "6ae3382bc396f8fccb7f9fb032bec227212f898db4168c3a06a3687fbc1e1641"
+    "1c7dff1b0a10bc687b00b41155e91d04b0459bd0fbd48cdfea265189fdf561a9"
+    "897c4f6f02ce8a41071a5ee9e6fa07f16690ee39f2f73ae79153a6acee725f3a"
+    "5eb18c585e3593d2621f2490b79d08066f45c69a67bff20a296e4954bfa2f286"
+    "db635748c2bec2a902427712ec00aac515c831e0004991e0468ab131b6581837";
+static const char ffdh2048_derived_y[] =
+    "022cde14f9dfddfe0fecc5ee237cb7e22c0c5d57b65b30ea529e9b23a20046a0"
+    "438b97193790ecf7c64ec47d2218b371fedbf1c1a8f31a713d266a170df485cc"
+    "b60f231ef275d95a3707a102568d217417668dd0e4ff0ac4abe0672713d458b7"
+    "0956e41329ac12105aec9d9cbd4d208fd8f339a505aee7c8bb367ee6e162f7b6"
+    "6f1310031d47435b7eac05a3294864c515b7a8710fdca8b402428f53792dbe0b"
+    "71742385225ab7f86b93bdbb2f826aa193de220e5be104ab0c04cf05e08d7fac"
+    "b06ac578da3b67e294489b9de28103eddaa465f189d756b92ec17aabbc52551b"
+    "1cdce32e155c424782c07ca316f6722e6bc0f106b411d42955242b44ebb96db5";

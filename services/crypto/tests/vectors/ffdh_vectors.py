@@ -15,6 +15,7 @@ secret starts with a zero byte, to prove the padding of the output.
 Usage: python3 ffdh_vectors.py > ffdh_vectors.h
 """
 import hashlib
+import hmac
 
 # RFC 7919 Appendix A.1 - A.5: group size b and the constant X.
 GROUPS = [(2048, 560316), (3072, 2625351), (4096, 5736041), (6144, 15705020),
@@ -42,6 +43,34 @@ def private_value(label, p):
     return v % (p - 3) + 2
 
 
+def hkdf_sha256(ikm, salt, info, length):
+    """RFC 5869 HKDF with SHA-256."""
+    prk = hmac.new(salt, ikm, hashlib.sha256).digest()
+    out, t, i = b"", b"", 1
+    while len(out) < length:
+        t = hmac.new(prk, t + info + bytes([i]), hashlib.sha256).digest()
+        out += t
+        i += 1
+    return out[:length]
+
+
+def derive_private(p, ikm, salt, info):
+    """The PSA key derivation of a DH key pair (PSA_KEY_TYPE_DH_KEY_PAIR,
+    "Key derivation"): draw len(p) bytes as k; refuse k > p-2; x = k + 1."""
+    n = (p.bit_length() + 7) // 8
+    stream = hkdf_sha256(ikm, salt, info, 255 * 32)
+    for off in range(0, len(stream) - n + 1, n):
+        k = int.from_bytes(stream[off:off + n], "big")
+        if k <= p - 2:
+            return k + 1
+    raise ValueError("no candidate")
+
+
+DERIVE_IKM = bytes([0x0b] * 22)
+DERIVE_SALT = b"ward ffdh salt"
+DERIVE_INFO = b"ward ffdh derive ffdhe2048"
+
+
 def be(v, n):
     return v.to_bytes(n, "big")
 
@@ -62,7 +91,9 @@ def main():
                " * definition in RFC 7919 Appendix A (g = 2); private values are\n"
                " * SHAKE-256 of the labels shown, reduced into [2, p-2]. For ffdhe2048 a\n"
                " * second Bob (the 'z0' vector) was searched for a shared secret whose\n"
-               " * first byte is zero. Do not edit: rerun the script.\n"
+               " * first byte is zero. The derived key pair follows the PSA key derivation\n"
+               " * text of PSA_KEY_TYPE_DH_KEY_PAIR over RFC 5869 HKDF. Do not edit:\n"
+               " * rerun the script.\n"
                " */\n")
     out.append("struct ffdh_vector {\n    size_t bits;\n    const char *p, *xa, *ya, *xb, *yb, *z;\n};\n\n")
     entries = []
@@ -101,6 +132,16 @@ def main():
                            % (b, b, pre, pre, pre, pre, pre))
     out.append("static const struct ffdh_vector ffdh_vectors[] = {\n%s\n};\n"
                % "\n".join(entries))
+    p = rfc7919_prime(2048, GROUPS[0][1])
+    x = derive_private(p, DERIVE_IKM, DERIVE_SALT, DERIVE_INFO)
+    out.append("\n/* Key derivation of an ffdhe2048 key pair with HKDF-SHA-256: secret\n"
+               " * %d bytes of 0x0b, salt \"%s\",\n"
+               " * info \"%s\"; the private value x and its public value. */\n"
+               % (len(DERIVE_IKM), DERIVE_SALT.decode(), DERIVE_INFO.decode()))
+    out.append('#define FFDH_DERIVE_SALT "%s"\n#define FFDH_DERIVE_INFO "%s"\n'
+               % (DERIVE_SALT.decode(), DERIVE_INFO.decode()))
+    out.append(c_hex("ffdh2048_derived_x", be(x, 256)))
+    out.append(c_hex("ffdh2048_derived_y", be(pow(2, x, p), 256)))
     print("".join(out), end="")
 
 
