@@ -128,6 +128,10 @@ static void test_ffdh_known_answers(void **state)
         assert_int_equal(psa_destroy_key(kb), PSA_SUCCESS);
     }
     assert_true(saw_leading_zero); /* the padding was exercised */
+    /* The *_MAX_SIZE macros cover ffdhe8192. */
+    assert_true(PSA_EXPORT_KEY_PAIR_MAX_SIZE >= DH_MAX);
+    assert_true(PSA_EXPORT_PUBLIC_KEY_MAX_SIZE >= DH_MAX);
+    assert_true(PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE >= DH_MAX);
 }
 
 static void test_ffdh_generate(void **state)

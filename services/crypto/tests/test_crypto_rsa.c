@@ -330,16 +330,16 @@ static size_t exponent_of(const uint8_t *der, size_t n, const uint8_t **e)
     return l;
 }
 
-/* Generate a 1024-bit key with custom_data (little-endian exponent), check
- * the exported exponent (big-endian want) and a signature round trip. */
-static void gen_with_exponent(const uint8_t *le, size_t le_len, const uint8_t *want,
-                              size_t want_len)
+/* Generate a key of this size with custom_data (little-endian exponent),
+ * check the exported exponent (big-endian want) and a signature round trip. */
+static void gen_with_exponent(size_t bits, const uint8_t *le, size_t le_len,
+                              const uint8_t *want, size_t want_len)
 {
     psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
     psa_custom_key_parameters_t custom = PSA_CUSTOM_KEY_PARAMETERS_INIT;
     psa_key_id_t id = 0, v = 0;
     psa_set_key_type(&a, PAIR);
-    psa_set_key_bits(&a, 1024);
+    psa_set_key_bits(&a, bits);
     psa_set_key_usage_flags(&a, SIGN_ALL);
     psa_set_key_algorithm(&a, V15);
     assert_int_equal(psa_generate_key_custom(&a, &custom, le, le_len, &id), PSA_SUCCESS);
@@ -350,9 +350,9 @@ static void gen_with_exponent(const uint8_t *le, size_t le_len, const uint8_t *w
     size_t el = exponent_of(out, n, &e);
     assert_int_equal(el, want_len);
     assert_memory_equal(e, want, want_len);
-    uint8_t h[32] = {7}, sig[128];
+    uint8_t h[32] = {7}, sig[256];
     assert_int_equal(psa_sign_hash(id, V15, h, 32, sig, sizeof sig, &sn), PSA_SUCCESS);
-    assert_int_equal(sn, 128);
+    assert_int_equal(sn, bits / 8);
     psa_reset_key_attributes(&a);
     psa_set_key_type(&a, PUB);
     psa_set_key_usage_flags(&a, PSA_KEY_USAGE_VERIFY_HASH);
@@ -375,12 +375,17 @@ static void test_rsa_generate_custom_exponent(void **state)
     const uint8_t big_be[] = {0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
     const uint8_t odd_le[] = {0x23, 0x01, 0x01}; /* 0x010123 */
     const uint8_t odd_be[] = {0x01, 0x01, 0x23};
-    gen_with_exponent(e3, 1, e3, 1);
-    gen_with_exponent(e3_padded, 3, e3, 1);
-    gen_with_exponent(f4, 3, f4, 3);
-    gen_with_exponent(NULL, 0, f4, 3); /* empty: the default 65537 */
-    gen_with_exponent(big_le, sizeof big_le, big_be, sizeof big_be);
-    gen_with_exponent(odd_le, sizeof odd_le, odd_be, sizeof odd_be);
+    gen_with_exponent(1024, e3, 1, e3, 1);
+    gen_with_exponent(1024, e3_padded, 3, e3, 1);
+    gen_with_exponent(1024, f4, 3, f4, 3);
+    gen_with_exponent(1024, NULL, 0, f4, 3); /* empty: the default 65537 */
+    gen_with_exponent(1024, big_le, sizeof big_le, big_be, sizeof big_be);
+    gen_with_exponent(1024, odd_le, sizeof odd_le, odd_be, sizeof odd_be);
+    /* 2048 bits and e > 2^16: OpenSSL's SP 800-56B generation. */
+    gen_with_exponent(2048, big_le, sizeof big_le, big_be, sizeof big_be);
+    uint8_t max_e[32]; /* 2^256 - 1, the largest supported */
+    memset(max_e, 0xff, sizeof max_e);
+    gen_with_exponent(2048, max_e, sizeof max_e, max_e, sizeof max_e);
     /* Refusals: even, 1, 0, flags, too large, data on other key types. */
     psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
     psa_custom_key_parameters_t custom = PSA_CUSTOM_KEY_PARAMETERS_INIT;
