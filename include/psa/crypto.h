@@ -35,6 +35,12 @@ psa_status_t psa_import_key(const psa_key_attributes_t *attributes,
     psa_key_id_t *key);
 psa_status_t psa_generate_key(const psa_key_attributes_t *attributes,
     psa_key_id_t *key);
+/* PSA 1.3. */
+psa_status_t psa_generate_key_custom(const psa_key_attributes_t *attributes,
+    const psa_custom_key_parameters_t *custom,
+    const uint8_t *custom_data,
+    size_t custom_data_length,
+    psa_key_id_t *key);
 psa_status_t psa_copy_key(psa_key_id_t source_key,
     const psa_key_attributes_t *attributes,
     psa_key_id_t *target_key);
@@ -219,6 +225,13 @@ psa_status_t psa_key_derivation_output_bytes(psa_key_derivation_operation_t *ope
     size_t output_length);
 psa_status_t psa_key_derivation_output_key(const psa_key_attributes_t *attributes,
     psa_key_derivation_operation_t *operation,
+    psa_key_id_t *key);
+/* PSA 1.3. */
+psa_status_t psa_key_derivation_output_key_custom(const psa_key_attributes_t *attributes,
+    psa_key_derivation_operation_t *operation,
+    const psa_custom_key_parameters_t *custom,
+    const uint8_t *custom_data,
+    size_t custom_data_length,
     psa_key_id_t *key);
 psa_status_t psa_key_derivation_verify_bytes(psa_key_derivation_operation_t *operation,
     const uint8_t *expected_output,

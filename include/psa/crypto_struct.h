@@ -78,6 +78,15 @@ struct psa_key_attributes_s {
 };
 typedef struct psa_key_attributes_s psa_key_attributes_t;
 
+/* Custom production parameters of key generation and derivation (PSA 1.3).
+ * flags 0 and no custom data are the defaults. */
+struct psa_custom_key_parameters_s {
+    uint32_t flags;
+};
+typedef struct psa_custom_key_parameters_s psa_custom_key_parameters_t;
+
+#define PSA_CUSTOM_KEY_PARAMETERS_INIT { 0 }
+
 #define PSA_KEY_ATTRIBUTES_INIT { 0, 0, 0, 0, 0, 0, 0 }
 
 static inline psa_key_attributes_t psa_key_attributes_init(void)

@@ -160,14 +160,44 @@ psa_status_t wbe_eddsa_sign(const struct wbe_key *key, const uint8_t *msg, size_
 psa_status_t wbe_eddsa_verify(const struct wbe_key *key, const uint8_t *msg, size_t msg_len,
                               const uint8_t *sig, size_t sig_len);
 
+/* Finite-field Diffie-Hellman (backend_ffdh.c) over the RFC 7919 groups:
+ * type a PSA_DH_FAMILY_RFC7919 key type, bits 2048, 3072, 4096, 6144 or
+ * 8192. Key material is in the PSA formats: a key pair is the private value
+ * x, a public key the value y = 2^x mod p, each big-endian and exactly as
+ * long as p. */
+bool wbe_ffdh_supported(psa_key_type_t type, size_t bits);
+/* PSA_ERROR_INVALID_ARGUMENT unless n is the length of p and, for a key
+ * pair, 1 <= x <= p-1 with 2^x != 1; for a public key, 2 <= y <= p-2 and
+ * y^q = 1 with q = (p-1)/2 (SP 800-56A full public key validation). */
+psa_status_t wbe_ffdh_check(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n);
+/* A private value from a candidate k of PSA_BITS_TO_BYTES(bits) bytes (the
+ * PSA key derivation text, SP 800-56A "testing candidates"): x = k + 1 into
+ * out if k <= p-2 and 2^x != 1; PSA_ERROR_INVALID_ARGUMENT if the candidate
+ * is refused (draw another). */
+psa_status_t wbe_ffdh_candidate(psa_key_type_t type, size_t bits, const uint8_t *k, size_t n,
+                                uint8_t *out);
+/* A new private value (PSA_BITS_TO_BYTES(bits) bytes): candidates from the
+ * secret RNG, as above. */
+psa_status_t wbe_ffdh_generate(psa_key_type_t type, size_t bits, uint8_t *out);
+/* The public value of a key pair (or a copy of a public key). */
+psa_status_t wbe_ffdh_public(psa_key_type_t type, size_t bits, const uint8_t *m, size_t n,
+                             uint8_t *out, size_t out_size, size_t *out_len);
+/* The shared secret 2^(x y) mod p, zero-padded to the length of p, from a
+ * key pair and the peer's public value; PSA_ERROR_INVALID_ARGUMENT for a
+ * peer value that is not valid (wrong length or as in wbe_ffdh_check). */
+psa_status_t wbe_ffdh(psa_key_type_t type, size_t bits, const uint8_t *x, size_t n,
+                      const uint8_t *peer, size_t peer_len, uint8_t *out);
+
 /* RSA. A key pair is a PKCS#1 RSAPrivateKey in DER, a public key an
  * RSAPublicKey in DER (the PSA formats). wbe_rsa_check accepts exactly
  * these encodings (no PKCS#8 or SubjectPublicKeyInfo, no trailing bytes; a
  * key pair must be consistent) and gives the modulus size in bits:
  * PSA_ERROR_INVALID_ARGUMENT otherwise. */
 psa_status_t wbe_rsa_check(psa_key_type_t type, const uint8_t *m, size_t n, size_t *bits);
-/* A new key pair with public exponent 65537, written as DER into out. */
-psa_status_t wbe_rsa_generate(size_t bits, uint8_t *out, size_t out_size, size_t *out_len);
+/* A new key pair with public exponent e (big-endian, e_len bytes; e_len 0
+ * means 65537), written as DER into out. The core has checked e (odd, > 1). */
+psa_status_t wbe_rsa_generate(size_t bits, const uint8_t *e, size_t e_len, uint8_t *out,
+                              size_t out_size, size_t *out_len);
 psa_status_t wbe_rsa_public(psa_key_type_t type, const uint8_t *m, size_t n, uint8_t *out,
                             size_t out_size, size_t *out_len);
 /* PKCS#1 v1.5 (hash or raw) and PSS signatures of a hash; the signature is

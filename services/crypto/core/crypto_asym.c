@@ -269,8 +269,23 @@ psa_status_t ka_compute(const struct ward_crypto_caller *caller, psa_algorithm_t
         return st;
     }
     st = key_policy_check(k, PSA_KEY_USAGE_DERIVE, policy_alg);
+    if (st == PSA_SUCCESS && alg == PSA_ALG_FFDH) {
+        /* FFDH: a DH key pair of an RFC 7919 group; the secret is p-sized. */
+        if (!PSA_KEY_TYPE_IS_DH_KEY_PAIR(k->attr.type)) {
+            st = PSA_ERROR_INVALID_ARGUMENT;
+        } else if (!wbe_ffdh_supported(k->attr.type, k->attr.bits)) {
+            st = PSA_ERROR_NOT_SUPPORTED;
+        } else {
+            st = wbe_ffdh(k->attr.type, k->attr.bits, k->material, k->len, peer, peer_len, out);
+        }
+        if (st == PSA_SUCCESS) {
+            *len = PSA_BITS_TO_BYTES(k->attr.bits);
+        }
+        key_release(k);
+        return st;
+    }
     if (st == PSA_SUCCESS && alg != PSA_ALG_ECDH) {
-        st = PSA_ERROR_NOT_SUPPORTED; /* FFDH is not built */
+        st = PSA_ERROR_NOT_SUPPORTED;
     }
     if (st == PSA_SUCCESS && (!PSA_KEY_TYPE_IS_ECC_KEY_PAIR(k->attr.type) ||
                               PSA_KEY_TYPE_ECC_GET_FAMILY(k->attr.type) ==

@@ -200,9 +200,10 @@ psa_status_t ward_crypto_key_derivation_setup(const struct ward_crypto_caller *c
     } else if (PSA_ALG_IS_RAW_KEY_AGREEMENT(alg)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else if (PSA_ALG_IS_KEY_AGREEMENT(alg) &&
-               (PSA_ALG_KEY_AGREEMENT_GET_BASE(alg) != PSA_ALG_ECDH ||
+               ((PSA_ALG_KEY_AGREEMENT_GET_BASE(alg) != PSA_ALG_ECDH &&
+                 PSA_ALG_KEY_AGREEMENT_GET_BASE(alg) != PSA_ALG_FFDH) ||
                 !PSA_ALG_IS_KEY_DERIVATION(PSA_ALG_KEY_AGREEMENT_GET_KDF(alg)))) {
-        st = PSA_ERROR_NOT_SUPPORTED; /* FFDH, or not a derivation inside */
+        st = PSA_ERROR_NOT_SUPPORTED; /* not a derivation inside */
     } else if (!PSA_ALG_IS_KEY_AGREEMENT(alg) && !PSA_ALG_IS_KEY_DERIVATION(alg)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else {
@@ -881,6 +882,18 @@ psa_status_t ward_crypto_key_derivation_output_key(const struct ward_crypto_call
         buf = malloc(len);
         st = buf == NULL ? PSA_ERROR_INSUFFICIENT_MEMORY : kdf_read(o, buf, len);
     }
+    /* A DH private value: candidates drawn until one is in range (the spec's
+     * key derivation text for PSA_KEY_TYPE_DH_KEY_PAIR), in place. */
+    while (st == PSA_SUCCESS && PSA_KEY_TYPE_IS_DH_KEY_PAIR(attributes->type)) {
+        st = wbe_ffdh_candidate(attributes->type, attributes->bits, buf, len, buf);
+        if (st != PSA_ERROR_INVALID_ARGUMENT) {
+            break;
+        }
+        st = output_check(o, len, false);
+        if (st == PSA_SUCCESS) {
+            st = kdf_read(o, buf, len);
+        }
+    }
     if (st == PSA_SUCCESS) {
         st = key_create_derived(caller, attributes, buf, len, key);
     }
@@ -891,6 +904,29 @@ psa_status_t ward_crypto_key_derivation_output_key(const struct ward_crypto_call
     if (st != PSA_SUCCESS && st != PSA_ERROR_INSUFFICIENT_DATA) {
         op_release(operation);
     }
+    core_leave();
+    return st;
+}
+
+/* psa_key_derivation_output_key_custom (PSA 1.3). The one non-default
+ * production parameter, an RSA exponent, needs RSA key derivation, which is
+ * not built: NOT_SUPPORTED; other non-default parameters are invalid. */
+psa_status_t ward_crypto_key_derivation_output_key_custom(const struct ward_crypto_caller *caller,
+    const psa_key_attributes_t *attributes, uint32_t *operation,
+    const psa_custom_key_parameters_t *custom, const uint8_t *custom_data,
+    size_t custom_data_length, psa_key_id_t *key)
+{
+    (void)custom_data;
+    if (custom->flags == 0 && custom_data_length == 0) {
+        return ward_crypto_key_derivation_output_key(caller, attributes, operation, key);
+    }
+    *key = PSA_KEY_ID_NULL;
+    OP_ENTER(OP_KDF, struct kdf_op, o);
+    (void)o;
+    st = custom->flags == 0 && attributes->type == PSA_KEY_TYPE_RSA_KEY_PAIR
+             ? PSA_ERROR_NOT_SUPPORTED
+             : PSA_ERROR_INVALID_ARGUMENT;
+    op_release(operation);
     core_leave();
     return st;
 }

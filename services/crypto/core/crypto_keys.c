@@ -245,6 +245,8 @@ psa_status_t key_record_parse(const uint8_t *buf, size_t len, int32_t owner,
                  ? !rsa_record_ok(type, mat, mat_len, bits)
              : PSA_KEY_TYPE_IS_ECC(type)
                  ? ecc_bits_of(type, mat_len) != bits || bits == 0
+             : PSA_KEY_TYPE_IS_DH(type)
+                 ? !wbe_ffdh_supported(type, bits) || mat_len != PSA_BITS_TO_BYTES(bits)
                  : check_key_size(type, mat_len) != PSA_SUCCESS || bits != mat_len * 8)) {
             st = PSA_ERROR_DATA_CORRUPT;
         } else {
@@ -577,6 +579,37 @@ static psa_status_t ecc_size(const psa_key_attributes_t *a, const uint8_t *data,
     return PSA_SUCCESS;
 }
 
+/* Size and validity of a finite-field DH key to import or generate: the
+ * RFC 7919 groups, whose size is the length of the data on import. */
+static psa_status_t dh_size(const psa_key_attributes_t *a, const uint8_t *data, size_t n,
+                            bool generate, size_t *len, size_t *bits)
+{
+    if (PSA_KEY_TYPE_DH_GET_FAMILY(a->type) != PSA_DH_FAMILY_RFC7919) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    size_t b = generate ? a->bits : 8 * n;
+    if (generate && b == 0) {
+        return PSA_ERROR_INVALID_ARGUMENT;
+    }
+    if (!generate && a->bits != 0 && a->bits != b) {
+        return wbe_ffdh_supported(a->type, a->bits) ? PSA_ERROR_INVALID_ARGUMENT
+                                                    : PSA_ERROR_NOT_SUPPORTED;
+    }
+    if (!wbe_ffdh_supported(a->type, b)) {
+        /* On import, data of no group's length is malformed. */
+        return generate || a->bits != 0 ? PSA_ERROR_NOT_SUPPORTED : PSA_ERROR_INVALID_ARGUMENT;
+    }
+    if (!generate) {
+        psa_status_t st = wbe_ffdh_check(a->type, b, data, n);
+        if (st != PSA_SUCCESS) {
+            return st;
+        }
+    }
+    *bits = b;
+    *len = PSA_BITS_TO_BYTES(b);
+    return PSA_SUCCESS;
+}
+
 static size_t g_rsa_max_bits = WARD_CRYPTO_RSA_MAX_BITS_DEFAULT;
 
 void ward_crypto_set_rsa_max_bits(size_t max_bits)
@@ -591,7 +624,8 @@ void ward_crypto_set_rsa_max_bits(size_t max_bits)
 #define RSA_MIN_BITS_GENERATE 1024u
 
 /* An RSA key to import (validated, *bits its size) or generate (into
- * material, *len its DER length). */
+ * material, *len its DER length; on generation data/n is the public
+ * exponent, big-endian, n = 0 for 65537). */
 static psa_status_t rsa_create(const psa_key_attributes_t *a, const uint8_t *data, size_t n,
                                bool generate, uint8_t *material, size_t *len, size_t *bits)
 {
@@ -604,7 +638,7 @@ static psa_status_t rsa_create(const psa_key_attributes_t *a, const uint8_t *dat
             return PSA_ERROR_NOT_SUPPORTED;
         }
         *bits = a->bits;
-        return wbe_rsa_generate(a->bits, material, WARD_CRYPTO_KEY_MAX_BYTES, len);
+        return wbe_rsa_generate(a->bits, data, n, material, WARD_CRYPTO_KEY_MAX_BYTES, len);
     }
     if (n > WARD_CRYPTO_KEY_MAX_BYTES) {
         return PSA_ERROR_NOT_SUPPORTED;
@@ -663,6 +697,11 @@ static psa_status_t create_key(const struct ward_crypto_caller *c,
         if (st != PSA_SUCCESS) {
             return st;
         }
+    } else if (PSA_KEY_TYPE_IS_DH(attributes->type)) {
+        st = dh_size(attributes, data, data_length, generate, &len, &bits);
+        if (st != PSA_SUCCESS) {
+            return st;
+        }
     } else if (generate) {
         if (attributes->bits == 0 || attributes->bits % 8 != 0) {
             return PSA_KEY_TYPE_IS_ASYMMETRIC(attributes->type) ? PSA_ERROR_NOT_SUPPORTED
@@ -678,7 +717,7 @@ static psa_status_t create_key(const struct ward_crypto_caller *c,
             return st == PSA_ERROR_NOT_SUPPORTED ? st : PSA_ERROR_INVALID_ARGUMENT;
         }
     }
-    if (!PSA_KEY_TYPE_IS_ECC(attributes->type)) {
+    if (!PSA_KEY_TYPE_IS_ECC(attributes->type) && !PSA_KEY_TYPE_IS_DH(attributes->type)) {
         st = check_key_size(attributes->type, len);
         if (st != PSA_SUCCESS) {
             return st;
@@ -693,6 +732,8 @@ static psa_status_t create_key(const struct ward_crypto_caller *c,
     tmpl->len = len;
     if (generate && PSA_KEY_TYPE_IS_ECC(attributes->type)) {
         st = wbe_ecc_generate(attributes->type, bits, tmpl->material);
+    } else if (generate && PSA_KEY_TYPE_IS_DH(attributes->type)) {
+        st = wbe_ffdh_generate(attributes->type, bits, tmpl->material);
     } else if (generate) {
         st = wbe_random_secret(tmpl->material, len);
         if (st == PSA_SUCCESS && attributes->type == PSA_KEY_TYPE_DES) {
@@ -720,6 +761,14 @@ psa_status_t key_derive_check(const psa_key_attributes_t *a, size_t *len)
     psa_status_t st = check_create_attributes(a, &persistent);
     if (st != PSA_SUCCESS) {
         return st;
+    }
+    if (PSA_KEY_TYPE_IS_DH_KEY_PAIR(a->type)) {
+        /* The derivation draws candidates of p's length (crypto_kdf.c). */
+        if (a->bits == 0) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        *len = PSA_BITS_TO_BYTES(a->bits);
+        return wbe_ffdh_supported(a->type, a->bits) ? PSA_SUCCESS : PSA_ERROR_NOT_SUPPORTED;
     }
     if (PSA_KEY_TYPE_IS_ASYMMETRIC(a->type) || a->type == PSA_KEY_TYPE_DES) {
         return PSA_ERROR_NOT_SUPPORTED; /* not built (DES: no weak-key handling) */
@@ -762,6 +811,47 @@ psa_status_t ward_crypto_generate_key(const struct ward_crypto_caller *caller,
         return st;
     }
     st = create_key(caller, attributes, NULL, 0, true, key);
+    core_leave();
+    return st;
+}
+
+/* psa_generate_key_custom (PSA 1.3). The only non-default production
+ * parameter is the RSA public exponent: custom_data in little-endian byte
+ * order, as the spec's PSA_KEY_TYPE_RSA_KEY_PAIR text says; an odd integer
+ * greater than 1, supported up to 2^256. */
+#define RSA_CUSTOM_EXPONENT_MAX_BYTES 32u
+
+psa_status_t ward_crypto_generate_key_custom(const struct ward_crypto_caller *caller,
+                                             const psa_key_attributes_t *attributes,
+                                             const psa_custom_key_parameters_t *custom,
+                                             const uint8_t *custom_data,
+                                             size_t custom_data_length, psa_key_id_t *key)
+{
+    *key = PSA_KEY_ID_NULL;
+    psa_status_t st = core_enter();
+    if (st != PSA_SUCCESS) {
+        return st;
+    }
+    uint8_t e[RSA_CUSTOM_EXPONENT_MAX_BYTES];
+    size_t e_len = custom_data_length;
+    while (e_len > 0 && custom_data[e_len - 1] == 0) {
+        e_len--; /* high-order zero bytes */
+    }
+    if (custom->flags != 0) {
+        st = PSA_ERROR_INVALID_ARGUMENT;
+    } else if (custom_data_length != 0 && attributes->type != PSA_KEY_TYPE_RSA_KEY_PAIR) {
+        st = PSA_ERROR_INVALID_ARGUMENT; /* reserved for other key types */
+    } else if (custom_data_length != 0 &&
+               (e_len == 0 || (custom_data[0] & 1u) == 0 || (e_len == 1 && custom_data[0] == 1))) {
+        st = PSA_ERROR_INVALID_ARGUMENT; /* zero, even or 1 */
+    } else if (e_len > sizeof e) {
+        st = PSA_ERROR_NOT_SUPPORTED;
+    } else {
+        for (size_t i = 0; i < e_len; i++) {
+            e[i] = custom_data[e_len - 1 - i]; /* to big-endian */
+        }
+        st = create_key(caller, attributes, e, e_len, true, key);
+    }
     core_leave();
     return st;
 }
@@ -947,6 +1037,9 @@ psa_status_t ward_crypto_export_public_key(const struct ward_crypto_caller *call
         } else if (PSA_KEY_TYPE_IS_ECC(k->attr.type)) {
             st = wbe_ecc_public(k->attr.type, k->attr.bits, k->material, k->len, data,
                                 data_size, data_length);
+        } else if (PSA_KEY_TYPE_IS_DH(k->attr.type)) {
+            st = wbe_ffdh_public(k->attr.type, k->attr.bits, k->material, k->len, data,
+                                 data_size, data_length);
         } else {
             st = PSA_ERROR_INVALID_ARGUMENT; /* symmetric: no public part */
         }

@@ -360,11 +360,15 @@ static void test_kdf_arguments(void **state)
     (void)state;
     const uint8_t d[16] = {1};
     kdf_op_t op = PSA_KEY_DERIVATION_OPERATION_INIT;
-    /* Setup: not a KDF; raw key agreement; KA + KDF (not built); unknown hash. */
+    /* Setup: not a KDF; raw key agreement; an unknown key agreement; FFDH
+     * with an unknown hash; unknown hash. */
     assert_int_equal(psa_key_derivation_setup(&op, PSA_ALG_SHA_256), PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_key_derivation_setup(&op, PSA_ALG_ECDH), PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_key_derivation_setup(&op, PSA_ALG_KEY_AGREEMENT(
-                                                       PSA_ALG_FFDH, PSA_ALG_HKDF(PSA_ALG_SHA_256))),
+                                                       0x09030000, PSA_ALG_HKDF(PSA_ALG_SHA_256))),
+                     PSA_ERROR_NOT_SUPPORTED);
+    assert_int_equal(psa_key_derivation_setup(&op, PSA_ALG_KEY_AGREEMENT(
+                                                       PSA_ALG_FFDH, PSA_ALG_HKDF(0x020000fe))),
                      PSA_ERROR_NOT_SUPPORTED);
     assert_int_equal(psa_key_derivation_setup(&op, PSA_ALG_HKDF(0x020000fe)),
                      PSA_ERROR_NOT_SUPPORTED);

@@ -1,5 +1,6 @@
 /* RSA: strict key import (PKCS#1 DER only), export, export_public,
- * generation and its size cap; PKCS#1 v1.5 (hash and raw) and PSS
+ * generation and its size cap, generation with a chosen exponent
+ * (psa_generate_key_custom); PKCS#1 v1.5 (hash and raw) and PSS
  * signatures with their policy and argument errors. */
 #include "crypto_test_util.h"
 #include "ward_crypto.h"
@@ -295,12 +296,214 @@ static void test_rsa_encryption(void **state)
     psa_destroy_key(k);
 }
 
+/* The public exponent of an exported RSAPublicKey (SEQUENCE { n, e }),
+ * big-endian without its leading zero: a minimal DER walk. */
+static size_t der_len(const uint8_t *d, size_t *i)
+{
+    size_t l = d[(*i)++];
+    if (l & 0x80) {
+        size_t k = l & 0x7f, v = 0;
+        while (k-- > 0) {
+            v = v << 8 | d[(*i)++];
+        }
+        l = v;
+    }
+    return l;
+}
+
+static size_t exponent_of(const uint8_t *der, size_t n, const uint8_t **e)
+{
+    size_t i = 0;
+    assert_int_equal(der[i++], 0x30);
+    size_t seq = der_len(der, &i);
+    assert_int_equal(seq, n - i);
+    assert_int_equal(der[i++], 0x02); /* n */
+    i += der_len(der, &i);
+    assert_int_equal(der[i++], 0x02); /* e */
+    size_t l = der_len(der, &i);
+    assert_int_equal(i + l, n);
+    while (l > 1 && der[i] == 0) {
+        i++;
+        l--;
+    }
+    *e = der + i;
+    return l;
+}
+
+/* Generate a key of this size with custom_data (little-endian exponent),
+ * check the exported exponent (big-endian want) and a signature round trip. */
+static void gen_with_exponent(size_t bits, const uint8_t *le, size_t le_len,
+                              const uint8_t *want, size_t want_len)
+{
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_custom_key_parameters_t custom = PSA_CUSTOM_KEY_PARAMETERS_INIT;
+    psa_key_id_t id = 0, v = 0;
+    psa_set_key_type(&a, PAIR);
+    psa_set_key_bits(&a, bits);
+    psa_set_key_usage_flags(&a, SIGN_ALL);
+    psa_set_key_algorithm(&a, V15);
+    assert_int_equal(psa_generate_key_custom(&a, &custom, le, le_len, &id), PSA_SUCCESS);
+    static uint8_t out[600];
+    size_t n = 0, sn = 0;
+    const uint8_t *e = NULL;
+    assert_int_equal(psa_export_public_key(id, out, sizeof out, &n), PSA_SUCCESS);
+    size_t el = exponent_of(out, n, &e);
+    assert_int_equal(el, want_len);
+    assert_memory_equal(e, want, want_len);
+    uint8_t h[32] = {7}, sig[256];
+    assert_int_equal(psa_sign_hash(id, V15, h, 32, sig, sizeof sig, &sn), PSA_SUCCESS);
+    assert_int_equal(sn, bits / 8);
+    psa_reset_key_attributes(&a);
+    psa_set_key_type(&a, PUB);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_VERIFY_HASH);
+    psa_set_key_algorithm(&a, V15);
+    assert_int_equal(psa_import_key(&a, out, n, &v), PSA_SUCCESS);
+    assert_int_equal(psa_verify_hash(v, V15, h, 32, sig, sn), PSA_SUCCESS);
+    sig[5] ^= 1;
+    assert_int_equal(psa_verify_hash(v, V15, h, 32, sig, sn), PSA_ERROR_INVALID_SIGNATURE);
+    psa_destroy_key(v);
+    psa_destroy_key(id);
+}
+
+static void test_rsa_generate_custom_exponent(void **state)
+{
+    (void)state;
+    /* custom_data is the exponent in little-endian order (PSA 1.3,
+     * PSA_KEY_TYPE_RSA_KEY_PAIR, key generation). */
+    const uint8_t e3[] = {3}, e3_padded[] = {3, 0, 0}, f4[] = {0x01, 0x00, 0x01};
+    const uint8_t big_le[] = {0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80}; /* 2^63 + 1 */
+    const uint8_t big_be[] = {0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
+    const uint8_t odd_le[] = {0x23, 0x01, 0x01}; /* 0x010123 */
+    const uint8_t odd_be[] = {0x01, 0x01, 0x23};
+    gen_with_exponent(1024, e3, 1, e3, 1);
+    gen_with_exponent(1024, e3_padded, 3, e3, 1);
+    gen_with_exponent(1024, f4, 3, f4, 3);
+    gen_with_exponent(1024, NULL, 0, f4, 3); /* empty: the default 65537 */
+    gen_with_exponent(1024, big_le, sizeof big_le, big_be, sizeof big_be);
+    gen_with_exponent(1024, odd_le, sizeof odd_le, odd_be, sizeof odd_be);
+    /* 2048 bits and e > 2^16: OpenSSL's SP 800-56B generation. */
+    gen_with_exponent(2048, big_le, sizeof big_le, big_be, sizeof big_be);
+    uint8_t max_e[32]; /* 2^256 - 1, the largest supported */
+    memset(max_e, 0xff, sizeof max_e);
+    gen_with_exponent(2048, max_e, sizeof max_e, max_e, sizeof max_e);
+    /* Refusals: even, 1, 0, flags, too large, data on other key types. */
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_custom_key_parameters_t custom = PSA_CUSTOM_KEY_PARAMETERS_INIT;
+    psa_key_id_t id = 0;
+    psa_set_key_type(&a, PAIR);
+    psa_set_key_bits(&a, 1024);
+    psa_set_key_usage_flags(&a, SIGN_ALL);
+    psa_set_key_algorithm(&a, V15);
+    const uint8_t even[] = {0x00, 0x01}, one[] = {1, 0}, zero[] = {0, 0};
+    uint8_t huge[33];
+    memset(huge, 0, sizeof huge);
+    huge[0] = 1;
+    huge[32] = 1; /* 2^256 + 1 */
+    assert_int_equal(psa_generate_key_custom(&a, &custom, even, 2, &id),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_generate_key_custom(&a, &custom, one, 2, &id),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_generate_key_custom(&a, &custom, zero, 2, &id),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_generate_key_custom(&a, &custom, huge, sizeof huge, &id),
+                     PSA_ERROR_NOT_SUPPORTED);
+    custom.flags = 1;
+    assert_int_equal(psa_generate_key_custom(&a, &custom, e3, 1, &id),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(psa_generate_key_custom(&a, &custom, NULL, 0, &id),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    custom.flags = 0;
+    psa_set_key_bits(&a, 512); /* the usual size rules still apply */
+    assert_int_equal(psa_generate_key_custom(&a, &custom, e3, 1, &id), PSA_ERROR_NOT_SUPPORTED);
+    psa_set_key_type(&a, PUB);
+    psa_set_key_bits(&a, 1024);
+    assert_int_equal(psa_generate_key_custom(&a, &custom, e3, 1, &id),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    psa_set_key_type(&a, PSA_KEY_TYPE_AES);
+    psa_set_key_bits(&a, 128);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_EXPORT);
+    psa_set_key_algorithm(&a, 0);
+    assert_int_equal(psa_generate_key_custom(&a, &custom, e3, 1, &id),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    psa_set_key_type(&a, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1));
+    psa_set_key_bits(&a, 256);
+    assert_int_equal(psa_generate_key_custom(&a, &custom, e3, 1, &id),
+                     PSA_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(id, 0);
+    /* Default parameters on another type: the same as psa_generate_key. */
+    psa_set_key_type(&a, PSA_KEY_TYPE_AES);
+    psa_set_key_bits(&a, 128);
+    assert_int_equal(psa_generate_key_custom(&a, &custom, NULL, 0, &id), PSA_SUCCESS);
+    uint8_t k[16];
+    size_t n = 0;
+    assert_int_equal(psa_export_key(id, k, sizeof k, &n), PSA_SUCCESS);
+    assert_int_equal(n, 16);
+    psa_destroy_key(id);
+}
+
+static void test_kdf_output_key_custom(void **state)
+{
+    (void)state;
+    const uint8_t secret[16] = {9}, info[4] = {1, 2, 3, 4};
+    psa_key_derivation_operation_t op = PSA_KEY_DERIVATION_OPERATION_INIT;
+    psa_custom_key_parameters_t custom = PSA_CUSTOM_KEY_PARAMETERS_INIT;
+    psa_algorithm_t hkdf = PSA_ALG_HKDF(PSA_ALG_SHA_256);
+    psa_key_id_t sk = import_key(PSA_KEY_TYPE_DERIVE, PSA_KEY_USAGE_DERIVE, hkdf, secret, 16);
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_type(&a, PSA_KEY_TYPE_RAW_DATA);
+    psa_set_key_bits(&a, 128);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_EXPORT);
+    uint8_t want[16], got[16];
+    size_t n = 0;
+    /* Default parameters: the same key as psa_key_derivation_output_key. */
+    for (int custom_call = 0; custom_call < 2; custom_call++) {
+        psa_key_id_t out = 0;
+        assert_int_equal(psa_key_derivation_setup(&op, hkdf), PSA_SUCCESS);
+        assert_int_equal(psa_key_derivation_input_key(&op, PSA_KEY_DERIVATION_INPUT_SECRET, sk),
+                         PSA_SUCCESS);
+        assert_int_equal(psa_key_derivation_input_bytes(&op, PSA_KEY_DERIVATION_INPUT_INFO,
+                                                        info, 4), PSA_SUCCESS);
+        assert_int_equal(custom_call
+                             ? psa_key_derivation_output_key_custom(&a, &op, &custom, NULL, 0,
+                                                                    &out)
+                             : psa_key_derivation_output_key(&a, &op, &out),
+                         PSA_SUCCESS);
+        assert_int_equal(psa_export_key(out, custom_call ? got : want, 16, &n), PSA_SUCCESS);
+        psa_destroy_key(out);
+        assert_int_equal(psa_key_derivation_abort(&op), PSA_SUCCESS);
+    }
+    assert_memory_equal(got, want, 16);
+    /* Non-default parameters: flags, data on a non-RSA key (invalid); an
+     * RSA exponent (RSA derivation is not built). Each ends the operation. */
+    const uint8_t e3[] = {3};
+    psa_key_id_t out = 0;
+    for (int c = 0; c < 3; c++) {
+        assert_int_equal(psa_key_derivation_setup(&op, hkdf), PSA_SUCCESS);
+        assert_int_equal(psa_key_derivation_input_key(&op, PSA_KEY_DERIVATION_INPUT_SECRET, sk),
+                         PSA_SUCCESS);
+        assert_int_equal(psa_key_derivation_input_bytes(&op, PSA_KEY_DERIVATION_INPUT_INFO,
+                                                        info, 4), PSA_SUCCESS);
+        custom.flags = c == 0 ? 1u : 0u;
+        psa_set_key_type(&a, c == 2 ? PAIR : PSA_KEY_TYPE_RAW_DATA);
+        psa_set_key_bits(&a, c == 2 ? 1024 : 128);
+        assert_int_equal(psa_key_derivation_output_key_custom(&a, &op, &custom, e3,
+                                                              c == 0 ? 0 : 1, &out),
+                         c == 2 ? PSA_ERROR_NOT_SUPPORTED : PSA_ERROR_INVALID_ARGUMENT);
+        assert_int_equal(out, 0);
+        assert_int_equal(psa_key_derivation_output_bytes(&op, got, 16), PSA_ERROR_BAD_STATE);
+        assert_int_equal(psa_key_derivation_abort(&op), PSA_SUCCESS);
+    }
+    psa_destroy_key(sk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         CRYPTO_TEST(test_rsa_keys),
         CRYPTO_TEST(test_rsa_signatures),
         CRYPTO_TEST(test_rsa_encryption),
+        CRYPTO_TEST(test_rsa_generate_custom_exponent),
+        CRYPTO_TEST(test_kdf_output_key_custom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
  */
 #include "ward_crypto_backend.h"
 #include "backend_ecdsa_k.h"
+#include "backend_libctx.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -220,6 +221,11 @@ void wbe_shutdown(void)
     OSSL_LIB_CTX_free(g_libctx);
     g_libctx = NULL;
     g_ready = false;
+}
+
+OSSL_LIB_CTX *wbe_ossl_libctx(void)
+{
+    return g_libctx;
 }
 
 psa_status_t wbe_random(uint8_t *out, size_t n)
@@ -1498,13 +1504,16 @@ psa_status_t wbe_rsa_check(psa_key_type_t type, const uint8_t *m, size_t n, size
     return st;
 }
 
-psa_status_t wbe_rsa_generate(size_t bits, uint8_t *out, size_t out_size, size_t *out_len)
+psa_status_t wbe_rsa_generate(size_t bits, const uint8_t *e, size_t e_len, uint8_t *out,
+                              size_t out_size, size_t *out_len)
 {
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(g_libctx, "RSA", NULL);
     EVP_PKEY *pk = NULL;
+    BIGNUM *pubexp = e_len != 0 ? BN_bin2bn(e, (int)e_len, NULL) : NULL;
     psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
-    if (ctx != NULL && EVP_PKEY_keygen_init(ctx) == 1 &&
+    if (ctx != NULL && (e_len == 0 || pubexp != NULL) && EVP_PKEY_keygen_init(ctx) == 1 &&
         EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, (int)bits) == 1 &&
+        (pubexp == NULL || EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, pubexp) == 1) &&
         EVP_PKEY_generate(ctx, &pk) == 1) {
         uint8_t *der = NULL;
         int len = i2d_PrivateKey(pk, &der);
@@ -1523,6 +1532,7 @@ psa_status_t wbe_rsa_generate(size_t bits, uint8_t *out, size_t out_size, size_t
     }
     EVP_PKEY_free(pk);
     EVP_PKEY_CTX_free(ctx);
+    BN_free(pubexp);
     ERR_clear_error();
     return st;
 }
