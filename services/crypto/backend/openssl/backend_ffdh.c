@@ -328,7 +328,9 @@ psa_status_t wbe_ffdh(psa_key_type_t type, size_t bits, const uint8_t *x, size_t
     ctx = pk != NULL ? EVP_PKEY_CTX_new_from_pkey(wbe_ossl_libctx(), pk, NULL) : NULL;
     st = PSA_ERROR_CORRUPTION_DETECTED;
     if (ctx != NULL && pp != NULL && EVP_PKEY_derive_init(ctx) == 1 &&
-        EVP_PKEY_CTX_set_dh_pad(ctx, 1) == 1 && EVP_PKEY_derive_set_peer(ctx, pp) == 1 &&
+        EVP_PKEY_CTX_set_dh_pad(ctx, 1) == 1 &&
+        /* y was fully checked above (range and subgroup): not again */
+        EVP_PKEY_derive_set_peer_ex(ctx, pp, 0) == 1 &&
         EVP_PKEY_derive(ctx, buf, &len) == 1 && len == plen) {
         /* Z = 1 cannot follow from a valid y and x; refuse it all the same
          * (SP 800-56A §5.7.1.1). */
