@@ -585,6 +585,171 @@ static void test_policy(void **state)
     psa_destroy_key(k);
 }
 
+/* ---- the exceptional points of the Edwards-Weierstrass map ---------------------- */
+
+/* H of RFC 8032 over dom || r || a || ph: SHA-512, or SHAKE256 to 114 bytes. */
+static void rfc_hash(size_t bits, const uint8_t *r, const uint8_t *a, size_t b,
+                     const uint8_t *ph, uint8_t *out)
+{
+    static const char dom2[] = "SigEd25519 no Ed25519 collisions";
+    static const char dom4[] = "SigEd448";
+    const uint8_t flags[2] = {1, 0}; /* phflag 1, empty context */
+    EVP_MD_CTX *mc = EVP_MD_CTX_new();
+    assert_non_null(mc);
+    assert_int_equal(EVP_DigestInit_ex(mc, bits == 255 ? EVP_sha512() : EVP_shake256(), NULL),
+                     1);
+    const char *dom = bits == 255 ? dom2 : dom4;
+    assert_int_equal(EVP_DigestUpdate(mc, dom, strlen(dom)), 1);
+    assert_int_equal(EVP_DigestUpdate(mc, flags, 2), 1);
+    assert_int_equal(EVP_DigestUpdate(mc, r, b), 1);
+    assert_int_equal(EVP_DigestUpdate(mc, a, b), 1);
+    assert_int_equal(EVP_DigestUpdate(mc, ph, 64), 1);
+    if (bits == 255) {
+        assert_int_equal(EVP_DigestFinal_ex(mc, out, NULL), 1);
+    } else {
+        assert_int_equal(EVP_DigestFinalXOF(mc, out, 114), 1);
+    }
+    EVP_MD_CTX_free(mc);
+}
+
+/* With the identity (0, 1) or the point of order two (0, -1) as public key A,
+ * [S]B = R + [k]A has solutions the test can build without point arithmetic:
+ * R = P = [s]B and S = s mod L from a private key, with R negated, (-x, -y) =
+ * P + (0, -1), when k is odd. Verification must accept exactly those: this
+ * runs both points through the map's special cases. */
+static void exceptional_points(psa_algorithm_t alg, size_t bits)
+{
+    size_t b = WBE_ECC_KEY_BYTES(ED_PAIR, bits);
+    uint8_t priv[57], pub[57], h[114], sig[114], neg[57], a_id[57] = {1}, a_m1[57], p[57];
+    uint8_t ph[64];
+    size_t n;
+    assert_int_equal(RAND_bytes(priv, (int)b), 1);
+    psa_key_id_t k = import_key(ED_PAIR, PSA_KEY_USAGE_EXPORT, 0, priv, b);
+    assert_int_equal(psa_export_public_key(k, pub, sizeof pub, &n), PSA_SUCCESS);
+    psa_destroy_key(k);
+    /* s: the pruned first half of H(priv) (RFC 8032 §5.1.5, §5.2.5); S = s mod L. */
+    EVP_MD_CTX *mc = EVP_MD_CTX_new();
+    assert_non_null(mc);
+    assert_int_equal(EVP_DigestInit_ex(mc, bits == 255 ? EVP_sha512() : EVP_shake256(), NULL),
+                     1);
+    assert_int_equal(EVP_DigestUpdate(mc, priv, b), 1);
+    if (bits == 255) {
+        assert_int_equal(EVP_DigestFinal_ex(mc, h, NULL), 1);
+        h[0] &= 0xf8;
+        h[31] = (uint8_t)((h[31] & 0x7f) | 0x40);
+    } else {
+        assert_int_equal(EVP_DigestFinalXOF(mc, h, 114), 1);
+        h[0] &= 0xfc;
+        h[55] |= 0x80;
+        h[56] = 0;
+    }
+    EVP_MD_CTX_free(mc);
+    uint8_t l[57];
+    order_le(bits, l, b);
+    BN_CTX *bc = BN_CTX_new();
+    BIGNUM *sv = BN_lebin2bn(h, (int)b, NULL), *lv = BN_lebin2bn(l, (int)b, NULL);
+    assert_true(bc != NULL && sv != NULL && lv != NULL);
+    assert_int_equal(BN_nnmod(sv, sv, lv, bc), 1);
+    memcpy(sig, pub, b);
+    assert_int_equal(BN_bn2lebinpad(sv, sig + b, (int)b), (int)b);
+    /* A = identity: any message verifies with R = [S]B. */
+    assert_int_equal(RAND_bytes(ph, sizeof ph), 1);
+    psa_key_id_t v = import_key(ED_PUB, PSA_KEY_USAGE_VERIFY_HASH, alg, a_id, b);
+    assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b), PSA_SUCCESS);
+    sig[b] ^= 1;
+    assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b), PSA_ERROR_INVALID_SIGNATURE);
+    sig[b] ^= 1;
+    psa_destroy_key(v);
+    /* A = (0, -1): y = p - 1, sign bit clear. -P is (p - y, the other sign). */
+    prime_le(bits, p, b);
+    memcpy(a_m1, p, b);
+    a_m1[0] -= 1; /* p is odd: no borrow */
+    BIGNUM *pv = BN_lebin2bn(p, (int)b, NULL), *yv = NULL;
+    memcpy(neg, pub, b);
+    neg[b - 1] &= 0x7f;
+    yv = BN_lebin2bn(neg, (int)b, NULL);
+    assert_true(pv != NULL && yv != NULL);
+    assert_int_equal(BN_sub(yv, pv, yv), 1);
+    assert_int_equal(BN_bn2lebinpad(yv, neg, (int)b), (int)b);
+    neg[b - 1] |= (uint8_t)((pub[b - 1] & 0x80) ^ 0x80);
+    v = import_key(ED_PUB, PSA_KEY_USAGE_VERIFY_HASH, alg, a_m1, b);
+    bool done = false;
+    for (int tries = 0; tries < 64 && !done; tries++) {
+        assert_int_equal(RAND_bytes(ph, sizeof ph), 1);
+        rfc_hash(bits, pub, a_m1, b, ph, h);
+        bool even_with_p = (h[0] & 1) == 0;
+        rfc_hash(bits, neg, a_m1, b, ph, h);
+        bool odd_with_neg = (h[0] & 1) == 1;
+        if (even_with_p) { /* [k]A = identity: R = [S]B */
+            memcpy(sig, pub, b);
+            assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b), PSA_SUCCESS);
+            memcpy(sig, neg, b);
+            assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b),
+                             odd_with_neg ? PSA_SUCCESS : PSA_ERROR_INVALID_SIGNATURE);
+            done = odd_with_neg || tries > 8;
+        } else if (odd_with_neg) { /* [k]A = A: R = [S]B - A = [S]B + A */
+            memcpy(sig, neg, b);
+            assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b), PSA_SUCCESS);
+            memcpy(sig, pub, b);
+            assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b),
+                             PSA_ERROR_INVALID_SIGNATURE);
+            done = true;
+        } else {
+            memcpy(sig, pub, b);
+            assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b),
+                             PSA_ERROR_INVALID_SIGNATURE);
+            memcpy(sig, neg, b);
+            assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b),
+                             PSA_ERROR_INVALID_SIGNATURE);
+        }
+    }
+    assert_true(done);
+    psa_destroy_key(v);
+    wbe_cleanse(priv, sizeof priv);
+    wbe_cleanse(h, sizeof h);
+    BN_clear_free(sv);
+    BN_free(lv);
+    BN_free(pv);
+    BN_free(yv);
+    BN_CTX_free(bc);
+}
+
+static void test_exceptional_points(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 8; i++) {
+        exceptional_points(PSA_ALG_ED25519PH, 255);
+        exceptional_points(PSA_ALG_ED448PH, 448);
+    }
+}
+
+/* ---- persistence -------------------------------------------------------------- */
+
+static void test_ed448_persistent(void **state)
+{
+    (void)state;
+    HEX(sk, ED448PH_SK);
+    HEX(want, ED448PH_SIG);
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_key_id_t id = 0;
+    psa_set_key_id(&a, 0x4ed448);
+    psa_set_key_type(&a, ED_PAIR);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_SIGN_MESSAGE);
+    psa_set_key_algorithm(&a, PSA_ALG_ED448PH);
+    assert_int_equal(psa_import_key(&a, sk, sk_len, &id), PSA_SUCCESS);
+    restart_library();
+    const uint8_t msg[] = "abc";
+    uint8_t sig[114];
+    size_t n;
+    assert_int_equal(psa_get_key_attributes(id, &a), PSA_SUCCESS);
+    assert_int_equal(psa_get_key_bits(&a), 448);
+    assert_int_equal(psa_sign_message(id, PSA_ALG_ED448PH, msg, 3, sig, sizeof sig, &n),
+                     PSA_SUCCESS);
+    assert_int_equal(n, want_len);
+    assert_memory_equal(sig, want, n);
+    assert_int_equal(psa_destroy_key(id), PSA_SUCCESS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -598,6 +763,8 @@ int main(void)
         CRYPTO_TEST(test_ed448ph_refusals),
         CRYPTO_TEST(test_import_refusals),
         CRYPTO_TEST(test_policy),
+        CRYPTO_TEST(test_exceptional_points),
+        CRYPTO_TEST(test_ed448_persistent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -417,9 +417,10 @@ static psa_status_t ed_sign(const struct ed *e, bool ph, const uint8_t *priv, co
     BIGNUM *s = BN_secure_new(), *r = BN_secure_new(), *k = BN_new(), *sc = BN_secure_new();
     BIGNUM *x = BN_new(), *y = BN_new();
     EC_POINT *pt = EC_POINT_new(e->g);
+    BN_MONT_CTX *mont = BN_MONT_CTX_new();
     psa_status_t st = PSA_ERROR_INSUFFICIENT_MEMORY;
     if (s != NULL && r != NULL && k != NULL && sc != NULL && x != NULL && y != NULL &&
-        pt != NULL) {
+        pt != NULL && mont != NULL) {
         BN_set_flags(r, BN_FLG_CONSTTIME);
         BN_set_flags(sc, BN_FLG_CONSTTIME);
         st = ed_expand(e, priv, s, prefix, a_enc);
@@ -444,7 +445,13 @@ static psa_status_t ed_sign(const struct ed *e, bool ph, const uint8_t *priv, co
         st = ed_hash(c, parts, lens, 4, h);
     }
     if (st == PSA_SUCCESS) {
-        st = ed_hash_to_scalar(e, h, false, k) && BN_mod_mul(sc, k, s, e->l, e->bc) == 1 &&
+        /* The secret product k*s in Montgomery form (fixed-length arithmetic,
+         * no division of a secret): s reduced mod L under BN_FLG_CONSTTIME,
+         * times k in Montgomery form gives k*s mod L. */
+        st = ed_hash_to_scalar(e, h, false, k) && BN_nnmod(s, s, e->l, e->bc) == 1 &&
+                     BN_MONT_CTX_set(mont, e->l, e->bc) == 1 &&
+                     BN_to_montgomery(k, k, mont, e->bc) == 1 &&
+                     BN_mod_mul_montgomery(sc, k, s, mont, e->bc) == 1 &&
                      BN_mod_add(sc, sc, r, e->l, e->bc) == 1 &&
                      BN_bn2lebinpad(sc, sig + c->b, (int)c->b) == (int)c->b
                  ? PSA_SUCCESS
@@ -459,6 +466,7 @@ static psa_status_t ed_sign(const struct ed *e, bool ph, const uint8_t *priv, co
     BN_free(x);
     BN_free(y);
     EC_POINT_clear_free(pt);
+    BN_MONT_CTX_free(mont);
     return st;
 }
 
