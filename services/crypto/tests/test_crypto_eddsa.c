@@ -330,7 +330,7 @@ static void ph_refusals(psa_algorithm_t alg, size_t bits)
 {
     size_t b = WBE_ECC_KEY_BYTES(ED_PAIR, bits);
     psa_key_id_t k = gen(bits, USE_ALL, alg);
-    uint8_t pub[57], sig[114], bad[114], l[57], p[57];
+    uint8_t pub[57], sig[114], bad[115], l[57], p[57];
     size_t n, pn;
     const uint8_t msg[] = "the message that was signed";
     assert_int_equal(psa_export_public_key(k, pub, sizeof pub, &pn), PSA_SUCCESS);
