@@ -414,7 +414,10 @@ static bool alg_permits(psa_algorithm_t policy, psa_algorithm_t alg,
     if (policy == alg) {
         return true;
     }
-    if (PSA_ALG_IS_SIGN_HASH(policy) && PSA_ALG_GET_HASH(policy) == PSA_ALG_ANY_HASH) {
+    /* ANY_HASH: only for signatures parametrized by a hash (spec, PSA_ALG_ANY_HASH),
+     * which HashEdDSA's two fixed identifiers are not. */
+    if (PSA_ALG_IS_SIGN_HASH(policy) && !PSA_ALG_IS_HASH_EDDSA(policy) &&
+        PSA_ALG_GET_HASH(policy) == PSA_ALG_ANY_HASH) {
         return PSA_ALG_IS_SIGN_HASH(alg) && (alg & ~0xffu) == (policy & ~0xffu) &&
                PSA_ALG_IS_HASH(PSA_ALG_GET_HASH(alg)) &&
                PSA_ALG_GET_HASH(alg) != PSA_ALG_ANY_HASH;

@@ -540,6 +540,14 @@ static void test_policy(void **state)
     assert_int_equal(psa_verify_hash(k, PSA_ALG_ED448PH, ph, 64, sig, 114),
                      PSA_ERROR_NOT_PERMITTED);
     psa_destroy_key(k);
+    /* PSA_ALG_ANY_HASH is for signatures parametrized by a hash, which
+     * HashEdDSA is not: HashEdDSA with ANY_HASH is no wildcard. */
+    k = gen(255, USE_ALL, (psa_algorithm_t)(0x06000900 | (PSA_ALG_ANY_HASH & 0xff)));
+    assert_int_equal(psa_sign_hash(k, PSA_ALG_ED25519PH, ph, 64, sig, sizeof sig, &n),
+                     PSA_ERROR_NOT_PERMITTED);
+    assert_int_equal(psa_verify_message(k, PSA_ALG_ED25519PH, m, 1, sig, 64),
+                     PSA_ERROR_NOT_PERMITTED);
+    psa_destroy_key(k);
     /* A key pure EdDSA may use does not sign prehashes. */
     k = gen(448, USE_ALL, PSA_ALG_PURE_EDDSA);
     assert_int_equal(psa_sign_hash(k, PSA_ALG_ED448PH, ph, 64, sig, sizeof sig, &n),
