@@ -214,6 +214,12 @@ static void test_ed448_vectors(void **state)
         const uint8_t other[] = {0x04};
         assert_int_equal(psa_verify_message(p, ed, other, 1, want, 114),
                          PSA_ERROR_INVALID_SIGNATURE);
+        uint8_t l[57], bad[114];
+        order_le(448, l, 57);
+        memcpy(bad, want, 114);
+        le_add(bad + 57, l, 57); /* S + L: the same S mod L, refused (S < L) */
+        assert_int_equal(psa_verify_message(p, ed, msg, msg_len, bad, 114),
+                         PSA_ERROR_INVALID_SIGNATURE);
         /* PureEdDSA does not sign hashes (spec: not a hash-and-sign algorithm). */
         uint8_t h[64] = {0};
         assert_int_equal(psa_sign_hash(k, ed, h, sizeof h, sig, sizeof sig, &n),
@@ -667,9 +673,29 @@ static void exceptional_points(psa_algorithm_t alg, size_t bits)
     sig[b] ^= 1;
     assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b), PSA_ERROR_INVALID_SIGNATURE);
     sig[b] ^= 1;
-    psa_destroy_key(v);
-    /* A = (0, -1): y = p - 1, sign bit clear. -P is (p - y, the other sign). */
+    /* With A = identity and S = 0, R = identity verifies: a signature that is
+     * valid but for the encoding, so the encoding checks are what refuse
+     * the variants: R = identity written as y = p + 1 (non-canonical) or
+     * with the sign bit of x = 0 set; A = identity written as y = p + 1. */
+    const uint8_t one[57] = {1};
     prime_le(bits, p, b);
+    memset(sig, 0, sizeof sig);
+    sig[0] = 1;
+    assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b), PSA_SUCCESS);
+    assert_int_equal(wbe_hash_eddsa_verify(ED_PUB, bits, a_id, b, ph, 64, sig, 2 * b),
+                     PSA_SUCCESS);
+    uint8_t a_nc[57];
+    memcpy(a_nc, p, b);
+    le_add(a_nc, one, b);
+    assert_int_equal(wbe_hash_eddsa_verify(ED_PUB, bits, a_nc, b, ph, 64, sig, 2 * b),
+                     PSA_ERROR_INVALID_SIGNATURE);
+    sig[b - 1] = 0x80;
+    assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b), PSA_ERROR_INVALID_SIGNATURE);
+    memcpy(sig, a_nc, b);
+    assert_int_equal(psa_verify_hash(v, alg, ph, 64, sig, 2 * b), PSA_ERROR_INVALID_SIGNATURE);
+    psa_destroy_key(v);
+    assert_int_equal(BN_bn2lebinpad(sv, sig + b, (int)b), (int)b); /* S again */
+    /* A = (0, -1): y = p - 1, sign bit clear. -P is (p - y, the other sign). */
     memcpy(a_m1, p, b);
     a_m1[0] -= 1; /* p is odd: no borrow */
     BIGNUM *pv = BN_lebin2bn(p, (int)b, NULL), *yv = NULL;
