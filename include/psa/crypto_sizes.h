@@ -198,10 +198,16 @@ extern "C" {
 #define PSA_KEY_EXPORT_RSA_KEY_PAIR_SIZE_(bits) \
     ((9u * PSA_BITS_TO_BYTES(bits) + 1u) / 2u + 64u)
 #define PSA_KEY_EXPORT_RSA_PUBLIC_KEY_SIZE_(bits) (PSA_BITS_TO_BYTES(bits) + 32u)
+/* ECC private keys and Montgomery/Edwards public keys: ceil(bits/8) bytes,
+ * except Ed448 (57 bytes, RFC 8032 §5.2.5). */
+#define PSA_KEY_EXPORT_ECC_KEY_BYTES_(type, bits)                             \
+    (PSA_KEY_TYPE_ECC_GET_FAMILY(type) == PSA_ECC_FAMILY_TWISTED_EDWARDS &&    \
+             (bits) == 448u                                                   \
+         ? 57u : PSA_BITS_TO_BYTES(bits))
 #define PSA_KEY_EXPORT_ECC_PUBLIC_KEY_SIZE_(type, bits)                       \
     (PSA_KEY_TYPE_ECC_GET_FAMILY(type) == PSA_ECC_FAMILY_MONTGOMERY ||        \
              PSA_KEY_TYPE_ECC_GET_FAMILY(type) == PSA_ECC_FAMILY_TWISTED_EDWARDS \
-         ? PSA_BITS_TO_BYTES(bits) : 2u * PSA_BITS_TO_BYTES(bits) + 1u)
+         ? PSA_KEY_EXPORT_ECC_KEY_BYTES_(type, bits) : 2u * PSA_BITS_TO_BYTES(bits) + 1u)
 
 #define PSA_EXPORT_KEY_OUTPUT_SIZE(key_type, key_bits)                        \
     (PSA_KEY_TYPE_IS_UNSTRUCTURED(key_type) ? PSA_BITS_TO_BYTES(key_bits) :   \
@@ -209,7 +215,8 @@ extern "C" {
          PSA_KEY_EXPORT_RSA_KEY_PAIR_SIZE_(key_bits) :                        \
      (key_type) == PSA_KEY_TYPE_RSA_PUBLIC_KEY ?                              \
          PSA_KEY_EXPORT_RSA_PUBLIC_KEY_SIZE_(key_bits) :                      \
-     PSA_KEY_TYPE_IS_ECC_KEY_PAIR(key_type) ? PSA_BITS_TO_BYTES(key_bits) :   \
+     PSA_KEY_TYPE_IS_ECC_KEY_PAIR(key_type) ?                                 \
+         PSA_KEY_EXPORT_ECC_KEY_BYTES_(key_type, key_bits) :                  \
      PSA_KEY_TYPE_IS_ECC_PUBLIC_KEY(key_type) ?                               \
          PSA_KEY_EXPORT_ECC_PUBLIC_KEY_SIZE_(key_type, key_bits) :            \
      PSA_KEY_TYPE_IS_DH(key_type) ? PSA_BITS_TO_BYTES(key_bits) :             \
@@ -234,7 +241,8 @@ extern "C" {
 #define PSA_SIGN_OUTPUT_SIZE(key_type, key_bits, alg)                         \
     ((void)(alg),                                                            \
      PSA_KEY_TYPE_IS_RSA(key_type) ? PSA_BITS_TO_BYTES(key_bits) :           \
-     PSA_KEY_TYPE_IS_ECC(key_type) ? 2u * PSA_BITS_TO_BYTES(key_bits) : 0u)
+     PSA_KEY_TYPE_IS_ECC(key_type) ?                                         \
+         2u * PSA_KEY_EXPORT_ECC_KEY_BYTES_(key_type, key_bits) : 0u)
 #define PSA_SIGNATURE_MAX_SIZE 512u
 #define PSA_ASYMMETRIC_ENCRYPT_OUTPUT_SIZE(key_type, key_bits, alg) \
     ((void)(alg), PSA_KEY_TYPE_IS_RSA(key_type) ? PSA_BITS_TO_BYTES(key_bits) : 0u)

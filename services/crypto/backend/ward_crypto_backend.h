@@ -153,7 +153,7 @@ psa_status_t wbe_ecdsa_verify(const struct wbe_key *key, const uint8_t *hash, si
  * PSA_ERROR_INVALID_ARGUMENT for an invalid peer key. */
 psa_status_t wbe_ecdh(const struct wbe_key *key, const uint8_t *peer, size_t peer_len,
                       uint8_t *out);
-/* PureEdDSA (Ed25519) over a whole message: a 2 * ceil(bits/8)-byte
+/* PureEdDSA (Ed25519, Ed448) over a whole message: a 2 * WBE_ECC_KEY_BYTES-byte
  * signature; PSA_ERROR_INVALID_SIGNATURE if it does not verify. */
 psa_status_t wbe_eddsa_sign(const struct wbe_key *key, const uint8_t *msg, size_t msg_len,
                             uint8_t *sig);
@@ -187,6 +187,40 @@ psa_status_t wbe_ffdh_public(psa_key_type_t type, size_t bits, const uint8_t *m,
  * peer value that is not valid (wrong length or as in wbe_ffdh_check). */
 psa_status_t wbe_ffdh(psa_key_type_t type, size_t bits, const uint8_t *x, size_t n,
                       const uint8_t *peer, size_t peer_len, uint8_t *out);
+
+/* Bytes of the key material of an ECC type and size: ceil(bits/8), except
+ * Ed448, whose keys are 57 bytes (RFC 8032 §5.2.5); an EdDSA signature is
+ * twice that. */
+#define WBE_ECC_KEY_BYTES(type, bits)                                                 \
+    (PSA_KEY_TYPE_ECC_GET_FAMILY(type) == PSA_ECC_FAMILY_TWISTED_EDWARDS && (bits) == 448 \
+         ? 57u                                                                        \
+         : PSA_BITS_TO_BYTES(bits))
+
+/* Edwards curves computed by Ward (backend_eddsa_ph.c) on OpenSSL's
+ * Weierstrass arithmetic; bits is 255 (Ed25519) or 448 (Ed448), keys and
+ * points are in the RFC 8032 encodings (32 or 57 bytes).
+ * An encoded public key: PSA_ERROR_INVALID_ARGUMENT unless it is n bytes, its
+ * y canonical (< p) and on the curve (RFC 8032 §5.1.3, §5.2.3). */
+psa_status_t wbe_edwards_check_public(size_t bits, const uint8_t *m, size_t n);
+/* HashEdDSA, Ed25519ph / Ed448ph with an empty context (RFC 8032 §5.1, §5.2,
+ * phflag 1): ph is PH(M), 64 bytes (SHA-512 / SHAKE256 to 64 bytes), else
+ * PSA_ERROR_INVALID_ARGUMENT. sign writes 2 * WBE_ECC_KEY_BYTES bytes;
+ * verify takes a key pair or a public key and returns
+ * PSA_ERROR_INVALID_SIGNATURE for a signature that does not verify. */
+psa_status_t wbe_hash_eddsa_sign(size_t bits, const uint8_t *priv, size_t n, const uint8_t *ph,
+                                 size_t ph_len, uint8_t *sig);
+psa_status_t wbe_hash_eddsa_verify(psa_key_type_t type, size_t bits, const uint8_t *key,
+                                   size_t n, const uint8_t *ph, size_t ph_len,
+                                   const uint8_t *sig, size_t sig_len);
+/* Test only: the same arithmetic in PureEdDSA mode (Ed25519 without dom2,
+ * Ed448 with dom4(0, "")) and the public key of a private key, so that tests
+ * can compare them with OpenSSL's Ed25519 and Ed448. */
+psa_status_t wbe_pure_eddsa_sign_own(size_t bits, const uint8_t *priv, size_t n,
+                                     const uint8_t *msg, size_t msg_len, uint8_t *sig);
+psa_status_t wbe_pure_eddsa_verify_own(size_t bits, const uint8_t *pub, size_t n,
+                                       const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                                       size_t sig_len);
+psa_status_t wbe_edwards_public_own(size_t bits, const uint8_t *priv, size_t n, uint8_t *out);
 
 /* RSA. A key pair is a PKCS#1 RSAPrivateKey in DER, a public key an
  * RSAPublicKey in DER (the PSA formats). wbe_rsa_check accepts exactly

@@ -55,6 +55,20 @@ static psa_status_t sig_check(const struct key_slot *k, psa_algorithm_t alg,
         return wbe_ecc_supported(k->attr.type, k->attr.bits) ? PSA_SUCCESS
                                                              : PSA_ERROR_NOT_SUPPORTED;
     }
+    if (PSA_ALG_IS_HASH_EDDSA(alg)) {
+        /* HashEdDSA: Ed25519ph needs an Edwards25519 key, Ed448ph an Edwards448 key. */
+        size_t want = alg == PSA_ALG_ED25519PH ? 255 : alg == PSA_ALG_ED448PH ? 448 : 0;
+        if (want == 0) {
+            return PSA_ERROR_NOT_SUPPORTED;
+        }
+        if (!PSA_KEY_TYPE_IS_ECC(k->attr.type) ||
+            PSA_KEY_TYPE_ECC_GET_FAMILY(k->attr.type) != PSA_ECC_FAMILY_TWISTED_EDWARDS ||
+            (sign && !PSA_KEY_TYPE_IS_ECC_KEY_PAIR(k->attr.type)) || k->attr.bits != want) {
+            return PSA_ERROR_INVALID_ARGUMENT;
+        }
+        return wbe_ecc_supported(k->attr.type, k->attr.bits) ? PSA_SUCCESS
+                                                             : PSA_ERROR_NOT_SUPPORTED;
+    }
     if (!PSA_ALG_IS_ECDSA(alg) && !PSA_ALG_IS_DETERMINISTIC_ECDSA(alg)) {
         return PSA_KEY_TYPE_IS_ASYMMETRIC(k->attr.type) || PSA_ALG_IS_RSA_PKCS1V15_SIGN(alg) ||
                        PSA_ALG_IS_RSA_PSS(alg) || alg == PSA_ALG_PURE_EDDSA ||
@@ -139,7 +153,7 @@ static psa_status_t do_sign(const struct ward_crypto_caller *caller, psa_key_id_
     bool rsa = k != NULL && PSA_KEY_TYPE_IS_RSA(k->attr.type);
     size_t sig_len = k == NULL ? 0
                      : rsa     ? PSA_BITS_TO_BYTES(k->attr.bits)
-                               : 2 * PSA_BITS_TO_BYTES(k->attr.bits);
+                               : 2 * WBE_ECC_KEY_BYTES(k->attr.type, k->attr.bits);
     if (st == PSA_SUCCESS && signature_size < sig_len) {
         st = PSA_ERROR_BUFFER_TOO_SMALL;
     }
@@ -149,6 +163,11 @@ static psa_status_t do_sign(const struct ward_crypto_caller *caller, psa_key_id_
     } else if (st == PSA_SUCCESS && eddsa) {
         struct wbe_key wk = slot_key(k);
         st = wbe_eddsa_sign(&wk, h, hlen, signature);
+        if (st == PSA_SUCCESS) {
+            *signature_length = sig_len;
+        }
+    } else if (st == PSA_SUCCESS && PSA_ALG_IS_HASH_EDDSA(alg)) {
+        st = wbe_hash_eddsa_sign(k->attr.bits, k->material, k->len, h, hlen, signature);
         if (st == PSA_SUCCESS) {
             *signature_length = sig_len;
         }
@@ -209,6 +228,9 @@ static psa_status_t do_verify(const struct ward_crypto_caller *caller, psa_key_i
     } else if (st == PSA_SUCCESS && eddsa) {
         struct wbe_key wk = slot_key(k);
         st = wbe_eddsa_verify(&wk, h, hlen, signature, signature_length);
+    } else if (st == PSA_SUCCESS && PSA_ALG_IS_HASH_EDDSA(alg)) {
+        st = wbe_hash_eddsa_verify(k->attr.type, k->attr.bits, k->material, k->len, h, hlen,
+                                   signature, signature_length);
     } else if (st == PSA_SUCCESS) {
         struct wbe_key wk = slot_key(k);
         st = wbe_ecdsa_verify(&wk, h, hlen, signature, signature_length);

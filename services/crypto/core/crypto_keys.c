@@ -418,7 +418,10 @@ static bool alg_permits(psa_algorithm_t policy, psa_algorithm_t alg,
     if (policy == alg) {
         return true;
     }
-    if (PSA_ALG_IS_SIGN_HASH(policy) && PSA_ALG_GET_HASH(policy) == PSA_ALG_ANY_HASH) {
+    /* ANY_HASH: only for signatures parametrized by a hash (spec, PSA_ALG_ANY_HASH),
+     * which HashEdDSA's two fixed identifiers are not. */
+    if (PSA_ALG_IS_SIGN_HASH(policy) && !PSA_ALG_IS_HASH_EDDSA(policy) &&
+        PSA_ALG_GET_HASH(policy) == PSA_ALG_ANY_HASH) {
         return PSA_ALG_IS_SIGN_HASH(alg) && (alg & ~0xffu) == (policy & ~0xffu) &&
                PSA_ALG_IS_HASH(PSA_ALG_GET_HASH(alg)) &&
                PSA_ALG_GET_HASH(alg) != PSA_ALG_ANY_HASH;
@@ -526,7 +529,7 @@ static size_t ecc_bits_of(psa_key_type_t type, size_t n)
     }
     static const size_t sizes[] = {192, 224, 255, 256, 384, 448, 512, 521};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        if (PSA_BITS_TO_BYTES(sizes[i]) == flen && wbe_ecc_supported(type, sizes[i])) {
+        if (WBE_ECC_KEY_BYTES(type, sizes[i]) == flen && wbe_ecc_supported(type, sizes[i])) {
             return sizes[i];
         }
     }
@@ -556,7 +559,7 @@ static psa_status_t ecc_size(const psa_key_attributes_t *a, const uint8_t *data,
             return PSA_ERROR_NOT_SUPPORTED;
         }
         *bits = a->bits;
-        *len = PSA_BITS_TO_BYTES(a->bits);
+        *len = WBE_ECC_KEY_BYTES(a->type, a->bits);
         return PSA_SUCCESS;
     }
     if (a->bits != 0 && !wbe_ecc_supported(a->type, a->bits)) {

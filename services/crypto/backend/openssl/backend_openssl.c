@@ -6,6 +6,7 @@
  */
 #include "ward_crypto_backend.h"
 #include "backend_ecdsa_k.h"
+#include "backend_eddsa_ph.h"
 #include "backend_libctx.h"
 
 #include <limits.h>
@@ -276,6 +277,11 @@ static const EVP_MD *find_md(psa_algorithm_t alg)
         }
     }
     return NULL;
+}
+
+const EVP_MD *wbe_ossl_md(psa_algorithm_t alg)
+{
+    return find_md(alg);
 }
 
 bool wbe_hash_supported(psa_algorithm_t alg)
@@ -778,6 +784,7 @@ static const struct curve g_curves[] = {
     {PSA_ECC_FAMILY_MONTGOMERY, 255, NID_X25519, "X25519"},
     {PSA_ECC_FAMILY_MONTGOMERY, 448, NID_X448, "X448"},
     {PSA_ECC_FAMILY_TWISTED_EDWARDS, 255, NID_ED25519, "ED25519"},
+    {PSA_ECC_FAMILY_TWISTED_EDWARDS, 448, NID_ED448, "ED448"},
 };
 
 #define N_CURVES (sizeof g_curves / sizeof g_curves[0])
@@ -903,7 +910,10 @@ psa_status_t wbe_ecc_check(psa_key_type_t type, size_t bits, const uint8_t *m, s
     if (c == NULL) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
-    size_t flen = PSA_BITS_TO_BYTES(bits);
+    size_t flen = WBE_ECC_KEY_BYTES(type, bits);
+    if (c->fam == PSA_ECC_FAMILY_TWISTED_EDWARDS && PSA_KEY_TYPE_IS_ECC_PUBLIC_KEY(type)) {
+        return wbe_edwards_check_public(bits, m, n); /* a canonical curve point */
+    }
     if (is_mont(c)) {
         return n == flen ? PSA_SUCCESS : PSA_ERROR_INVALID_ARGUMENT;
     }
@@ -928,7 +938,7 @@ psa_status_t wbe_ecc_generate(psa_key_type_t type, size_t bits, uint8_t *out)
     if (c == NULL || !PSA_KEY_TYPE_IS_ECC_KEY_PAIR(type)) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
-    size_t flen = PSA_BITS_TO_BYTES(bits);
+    size_t flen = WBE_ECC_KEY_BYTES(type, bits);
     if (is_mont(c)) {
         return wbe_random_secret(out, flen);
     }
@@ -1400,8 +1410,9 @@ psa_status_t wbe_ecdh(const struct wbe_key *key, const uint8_t *peer, size_t pee
 static psa_status_t eddsa_run(const struct wbe_key *key, const uint8_t *msg, size_t msg_len,
                               uint8_t *sig, const uint8_t *vsig, size_t vsig_len)
 {
+    psa_key_type_t type = key->type;
     size_t bits = key->bits;
-    const struct curve *c = find_curve(key->type, bits);
+    const struct curve *c = find_curve(type, bits);
     if (c == NULL || c->fam != PSA_ECC_FAMILY_TWISTED_EDWARDS) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
@@ -1411,10 +1422,10 @@ static psa_status_t eddsa_run(const struct wbe_key *key, const uint8_t *msg, siz
     psa_status_t st = PSA_ERROR_CORRUPTION_DETECTED;
     if (pk != NULL && mc != NULL) {
         if (sig != NULL) {
-            size_t len = 2 * PSA_BITS_TO_BYTES(bits);
+            size_t len = 2 * WBE_ECC_KEY_BYTES(type, bits);
             if (EVP_DigestSignInit_ex(mc, NULL, NULL, g_libctx, NULL, pk, NULL) == 1 &&
                 EVP_DigestSign(mc, sig, &len, msg, msg_len) == 1 &&
-                len == 2 * PSA_BITS_TO_BYTES(bits)) {
+                len == 2 * WBE_ECC_KEY_BYTES(type, bits)) {
                 st = PSA_SUCCESS;
             }
         } else if (EVP_DigestVerifyInit_ex(mc, NULL, NULL, g_libctx, NULL, pk, NULL) == 1) {
@@ -1440,7 +1451,7 @@ psa_status_t wbe_eddsa_sign(const struct wbe_key *key, const uint8_t *msg, size_
 psa_status_t wbe_eddsa_verify(const struct wbe_key *key, const uint8_t *msg, size_t msg_len,
                               const uint8_t *sig, size_t sig_len)
 {
-    if (sig_len != 2 * PSA_BITS_TO_BYTES(key->bits)) {
+    if (sig_len != 2 * WBE_ECC_KEY_BYTES(key->type, key->bits)) {
         return PSA_ERROR_INVALID_SIGNATURE;
     }
     return eddsa_run(key, msg, msg_len, NULL, sig, sig_len);
