@@ -27,7 +27,7 @@ struct key_slot {
     uint8_t material[WARD_CRYPTO_KEY_MAX_BYTES];
 };
 
-enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD, OP_KDF };
+enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD, OP_KDF, OP_PAKE };
 
 /* Every entry point: lock and check the core is running. */
 psa_status_t core_enter(void);

@@ -6,6 +6,7 @@
  */
 #include "ward_crypto_backend.h"
 #include "backend_ecdsa_k.h"
+#include "backend_ossl.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -215,6 +216,11 @@ void wbe_shutdown(void)
     OSSL_LIB_CTX_free(g_libctx);
     g_libctx = NULL;
     g_ready = false;
+}
+
+OSSL_LIB_CTX *wbe_ossl_libctx(void)
+{
+    return g_libctx;
 }
 
 psa_status_t wbe_random(uint8_t *out, size_t n)
