@@ -209,8 +209,9 @@ psa_status_t ward_crypto_key_derivation_setup(const struct ward_crypto_caller *c
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else if (PSA_ALG_IS_KEY_AGREEMENT(alg) &&
                (PSA_ALG_KEY_AGREEMENT_GET_BASE(alg) != PSA_ALG_ECDH ||
-                !PSA_ALG_IS_KEY_DERIVATION(PSA_ALG_KEY_AGREEMENT_GET_KDF(alg)))) {
-        st = PSA_ERROR_NOT_SUPPORTED; /* FFDH, or not a derivation inside */
+                !PSA_ALG_IS_KEY_DERIVATION(PSA_ALG_KEY_AGREEMENT_GET_KDF(alg)) ||
+                PSA_ALG_KEY_AGREEMENT_GET_KDF(alg) == PSA_ALG_TLS12_ECJPAKE_TO_PMS)) {
+        st = PSA_ERROR_NOT_SUPPORTED; /* FFDH, not a derivation, or J-PAKE's */
     } else if (!PSA_ALG_IS_KEY_AGREEMENT(alg) && !PSA_ALG_IS_KEY_DERIVATION(alg)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else {

@@ -467,6 +467,7 @@ static void test_setup_errors(void **state)
     assert_int_equal(psa_pake_setup(&op, raw, &cs), PSA_ERROR_INVALID_ARGUMENT);
     /* Passwords that are 0 mod n: refused at setup. */
     const uint8_t zero[4] = {0};
+    /* n, the order of P-256 (SEC 2 v2 §2.4.2, FIPS 186-4 D.1.2.3). */
     HEX(order, "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
     psa_key_id_t z = import_key(PSA_KEY_TYPE_PASSWORD, PSA_KEY_USAGE_DERIVE, JPAKE, zero, 4);
     psa_key_id_t zn = import_key(PSA_KEY_TYPE_PASSWORD, PSA_KEY_USAGE_DERIVE, JPAKE, order,
@@ -978,6 +979,11 @@ static void test_ecjpake_to_pms(void **state)
     assert_int_equal(psa_key_derivation_input_bytes(&d, PSA_KEY_DERIVATION_INPUT_LABEL, kk, 65),
                      PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_key_derivation_abort(&d), PSA_SUCCESS);
+    /* Its secret comes from J-PAKE, never from a key agreement. */
+    assert_int_equal(psa_key_derivation_setup(&d, PSA_ALG_KEY_AGREEMENT(
+                                                       PSA_ALG_ECDH, PSA_ALG_TLS12_ECJPAKE_TO_PMS)),
+                     PSA_ERROR_NOT_SUPPORTED);
+    assert_int_equal(d.handle, 0);
     /* From a key: output a 256-bit key of the same bytes. */
     psa_key_id_t sk = import_key(PSA_KEY_TYPE_DERIVE, PSA_KEY_USAGE_DERIVE,
                                  PSA_ALG_TLS12_ECJPAKE_TO_PMS, kk, 65);

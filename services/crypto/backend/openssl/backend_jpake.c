@@ -238,8 +238,9 @@ static psa_status_t zkp_make(struct wbe_jpake *j, const EC_POINT *G, const BIGNU
         st = ok == 1 ? zkp_hash(j, gen, V, X, j->user, j->user_len, h)
                      : PSA_ERROR_CORRUPTION_DETECTED;
     }
-    if (st == PSA_SUCCESS && (BN_mod_mul(t, x, h, n, j->bc) != 1 ||
-                              BN_mod_sub(r, v, t, n, j->bc) != 1 ||
+    /* r = (v + n - x*h mod n) mod n: no branch on how v and x*h compare. */
+    if (st == PSA_SUCCESS && (BN_mod_mul(t, x, h, n, j->bc) != 1 || BN_add(r, v, n) != 1 ||
+                              BN_sub(r, r, t) != 1 || BN_nnmod(r, r, n, j->bc) != 1 ||
                               BN_bn2binpad(r, out->r, WBE_JPAKE_SCALAR_LEN) < 0)) {
         st = PSA_ERROR_CORRUPTION_DETECTED;
     }
