@@ -22,6 +22,8 @@
 
 typedef psa_pake_operation_t pake_t;
 
+static void assert_error_state(pake_t *op, psa_key_id_t k);
+
 static psa_pake_cipher_suite_t suite(psa_algorithm_t alg, psa_pake_primitive_t prim,
                                      uint32_t confirm)
 {
@@ -176,6 +178,54 @@ static void test_key_types(void **state)
     assert_int_equal(psa_mac_verify(hb, PSA_ALG_HMAC(PSA_ALG_SHA_256), (const uint8_t *)"m", 1,
                                     mac, n),
                      PSA_SUCCESS);
+}
+
+/* A persistent password, and a persistent shared key that outlives a
+ * restart of the library. */
+static void test_persistent_keys(void **state)
+{
+    (void)state;
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_id(&a, 0x1001);
+    psa_set_key_type(&a, PSA_KEY_TYPE_PASSWORD);
+    psa_set_key_usage_flags(&a, PSA_KEY_USAGE_DERIVE);
+    psa_set_key_algorithm(&a, JPAKE);
+    psa_key_id_t k = 0;
+    assert_int_equal(psa_import_key(&a, (const uint8_t *)"pw", 2, &k), PSA_SUCCESS);
+    pake_t x, y;
+    start(&x, k, "u", "p");
+    start(&y, password("pw"), "p", "u");
+    exchange(&x, &y, true);
+    psa_key_attributes_t o = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_id(&o, 0x1002);
+    psa_set_key_type(&o, PSA_KEY_TYPE_DERIVE);
+    psa_set_key_usage_flags(&o, PSA_KEY_USAGE_DERIVE);
+    psa_set_key_algorithm(&o, PSA_ALG_TLS12_ECJPAKE_TO_PMS);
+    psa_key_id_t sx = 0;
+    assert_int_equal(psa_pake_get_shared_key(&x, &o, &sx), PSA_SUCCESS);
+    assert_int_equal(sx, 0x1002);
+    uint8_t py[32], px[32];
+    shared_pms(&y, py);
+    restart_library();
+    psa_key_derivation_operation_t d = PSA_KEY_DERIVATION_OPERATION_INIT;
+    assert_int_equal(psa_key_derivation_setup(&d, PSA_ALG_TLS12_ECJPAKE_TO_PMS), PSA_SUCCESS);
+    assert_int_equal(psa_key_derivation_input_key(&d, PSA_KEY_DERIVATION_INPUT_SECRET, sx),
+                     PSA_SUCCESS);
+    assert_int_equal(psa_key_derivation_output_bytes(&d, px, 32), PSA_SUCCESS);
+    assert_int_equal(psa_key_derivation_abort(&d), PSA_SUCCESS);
+    assert_memory_equal(px, py, 32);
+    /* A second shared key with the same identifier: ALREADY_EXISTS, and
+     * the operation is then in the error state. */
+    start(&x, k, "u", "p");
+    start(&y, password("pw"), "p", "u");
+    exchange(&x, &y, false);
+    psa_key_id_t again = 1;
+    assert_int_equal(psa_pake_get_shared_key(&x, &o, &again), PSA_ERROR_ALREADY_EXISTS);
+    assert_int_equal(again, 0);
+    assert_error_state(&x, k);
+    assert_int_equal(psa_pake_abort(&y), PSA_SUCCESS);
+    assert_int_equal(psa_destroy_key(sx), PSA_SUCCESS);
+    assert_int_equal(psa_destroy_key(k), PSA_SUCCESS);
 }
 
 /* Different passwords: every proof still verifies (they prove knowledge of
@@ -1008,6 +1058,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CRYPTO_TEST(test_exchange),
         CRYPTO_TEST(test_key_types),
+        CRYPTO_TEST(test_persistent_keys),
         CRYPTO_TEST(test_wrong_password),
         CRYPTO_TEST(test_wrong_peer_id),
         CRYPTO_TEST(test_kat_client),
