@@ -251,4 +251,47 @@ psa_status_t wbe_rsa_crypt(const struct wbe_key *key, psa_algorithm_t alg, bool 
 /* The modulus length in bytes of an RSA key, 0 if it does not parse. */
 size_t wbe_rsa_size(const struct wbe_key *key);
 
+/* EC J-PAKE (RFC 8236) on P-256 with Schnorr proofs (RFC 8235) in the form
+ * Thread, TLS-ECJPAKE and Mbed TLS use: the proof hash is SHA-256 of
+ * len(G) || G || len(V) || V || len(X) || X || len(ID) || ID, 4-byte
+ * big-endian lengths and uncompressed points, taken mod n; r = v - x*h.
+ * Points are uncompressed (65 bytes), scalars 32-byte big-endian. The core
+ * orders the steps; each function checks only what it computes on. */
+#define WBE_JPAKE_POINT_LEN 65u
+#define WBE_JPAKE_SCALAR_LEN 32u
+struct wbe_jpake_zkp {
+    uint8_t x[WBE_JPAKE_POINT_LEN];  /* the public value (X1, X2, A, ...) */
+    uint8_t v[WBE_JPAKE_POINT_LEN];  /* the proof's commitment V */
+    uint8_t r[WBE_JPAKE_SCALAR_LEN]; /* the proof's response r */
+};
+struct wbe_jpake;
+/* secret: the password as a big-endian integer, taken mod n;
+ * PSA_ERROR_INVALID_ARGUMENT if that is 0. */
+psa_status_t wbe_jpake_new(const uint8_t *secret, size_t secret_len, struct wbe_jpake **out);
+/* The identities our proofs and the peer's carry (copied), before round 1;
+ * PSA_ERROR_NOT_SUPPORTED if longer than WBE_JPAKE_ID_MAX. */
+#define WBE_JPAKE_ID_MAX 1024u
+psa_status_t wbe_jpake_set_ids(struct wbe_jpake *j, const uint8_t *user, size_t user_len,
+                               const uint8_t *peer, size_t peer_len);
+/* PSA_ERROR_INVALID_ARGUMENT unless p is an uncompressed P-256 point on the
+ * curve (so not the point at infinity). */
+psa_status_t wbe_jpake_check_point(const uint8_t *p, size_t n);
+/* Round 1: fresh x1, x2 in [1, n-1]; X1, X2 with their proofs. */
+psa_status_t wbe_jpake_round1_output(struct wbe_jpake *j, struct wbe_jpake_zkp out[2]);
+/* Round 1: the peer's X3 (i = 0) or X4 (i = 1) and its proof under the peer
+ * identity. PSA_ERROR_INVALID_SIGNATURE if the proof fails;
+ * PSA_ERROR_INVALID_ARGUMENT for a value that is malformed (r >= n). */
+psa_status_t wbe_jpake_round1_input(struct wbe_jpake *j, int i, const struct wbe_jpake_zkp *in);
+/* Round 2, once round 1 is complete both ways: A = (X1+X3+X4)*(x2*s) and
+ * its proof with that generator. */
+psa_status_t wbe_jpake_round2_output(struct wbe_jpake *j, struct wbe_jpake_zkp *out);
+/* Round 2: the peer's B, its proof checked with generator X1+X2+X3. */
+psa_status_t wbe_jpake_round2_input(struct wbe_jpake *j, const struct wbe_jpake_zkp *in);
+/* After both rounds: K = (B - X4*(x2*s))*x2, uncompressed. */
+psa_status_t wbe_jpake_shared(struct wbe_jpake *j, uint8_t out[WBE_JPAKE_POINT_LEN]);
+void wbe_jpake_free(struct wbe_jpake *j);
+/* Tests only (known-answer vectors): the next wbe_jpake_round1_output uses
+ * these x1, x2 (32 bytes each) instead of random ones; NULL forgets them. */
+void wbe_jpake_test_set_scalars(const uint8_t *x1, const uint8_t *x2);
+
 #endif /* WARD_CRYPTO_BACKEND_H */

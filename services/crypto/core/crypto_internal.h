@@ -36,7 +36,7 @@ static inline struct wbe_key slot_key(struct key_slot *k)
     return key;
 }
 
-enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD, OP_KDF };
+enum op_kind { OP_HASH = 1, OP_MAC, OP_CIPHER, OP_AEAD, OP_KDF, OP_PAKE };
 
 /* Every entry point: lock and check the core is running. */
 psa_status_t core_enter(void);

@@ -6,7 +6,8 @@
  * PSK-to-MS (RFC 4279 §2), PBKDF2 with HMAC or AES-CMAC-PRF-128 (RFC 8018,
  * RFC 4615), and PSA's SP 800-108 counter-mode KDFs with HMAC or CMAC
  * (the CMAC one with the K_0 mitigation), also combined with ECDH
- * (PSA_ALG_KEY_AGREEMENT(PSA_ALG_ECDH, kdf)) through the key agreement step.
+ * (PSA_ALG_KEY_AGREEMENT(PSA_ALG_ECDH, kdf)) through the key agreement step,
+ * and TLS 1.2 ECJPAKE-to-PMS (SHA-256 of the J-PAKE point's x coordinate).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ enum kdf_kind {
     K_PBKDF2_CMAC,
     K_SP108_HMAC,
     K_SP108_CMAC,
+    K_ECJPAKE_PMS,
 };
 
 /* Steps as bit positions. */
@@ -157,8 +159,13 @@ static psa_status_t kdf_describe(struct kdf_op *o, psa_algorithm_t alg)
         rule(o, S_LABEL, 2, false, false);
         rule(o, S_CONTEXT, 3, false, false);
         hashed = o->kind == K_SP108_HMAC;
+    } else if (alg == PSA_ALG_TLS12_ECJPAKE_TO_PMS) {
+        /* draft-cragie-tls-ecjpake-01 §8.7: one secret, the point K. */
+        o->kind = K_ECJPAKE_PMS;
+        rule(o, S_SECRET, 1, true, false);
+        h = PSA_ALG_SHA_256;
     } else {
-        return PSA_ERROR_NOT_SUPPORTED; /* ECJPAKE-to-PMS and unknown */
+        return PSA_ERROR_NOT_SUPPORTED;
     }
     if (hashed) {
         if (!hash_alg_is_valid(h) || !wbe_hash_supported(h) || h == PSA_ALG_SHAKE256_512) {
@@ -171,6 +178,7 @@ static psa_status_t kdf_describe(struct kdf_op *o, psa_algorithm_t alg)
     }
     switch (o->kind) {
     case K_HKDF_EXTRACT:
+    case K_ECJPAKE_PMS:
         o->capacity = o->hlen;
         break;
     case K_PBKDF2_HMAC:
@@ -202,8 +210,9 @@ psa_status_t ward_crypto_key_derivation_setup(const struct ward_crypto_caller *c
     } else if (PSA_ALG_IS_KEY_AGREEMENT(alg) &&
                ((PSA_ALG_KEY_AGREEMENT_GET_BASE(alg) != PSA_ALG_ECDH &&
                  PSA_ALG_KEY_AGREEMENT_GET_BASE(alg) != PSA_ALG_FFDH) ||
-                !PSA_ALG_IS_KEY_DERIVATION(PSA_ALG_KEY_AGREEMENT_GET_KDF(alg)))) {
-        st = PSA_ERROR_NOT_SUPPORTED; /* not a derivation inside */
+                !PSA_ALG_IS_KEY_DERIVATION(PSA_ALG_KEY_AGREEMENT_GET_KDF(alg)) ||
+                PSA_ALG_KEY_AGREEMENT_GET_KDF(alg) == PSA_ALG_TLS12_ECJPAKE_TO_PMS)) {
+        st = PSA_ERROR_NOT_SUPPORTED; /* not a derivation inside, or J-PAKE's */
     } else if (!PSA_ALG_IS_KEY_AGREEMENT(alg) && !PSA_ALG_IS_KEY_DERIVATION(alg)) {
         st = PSA_ERROR_INVALID_ARGUMENT;
     } else {
@@ -366,6 +375,23 @@ static psa_status_t kdf_take(struct kdf_op *o, int s, const uint8_t *d, size_t n
             st = hmac_key(o, pms, pn);
             wbe_cleanse(pms, pn);
             free(pms);
+            return st;
+        }
+        case K_ECJPAKE_PMS: {
+            /* Exactly an uncompressed P-256 point; the PMS is SHA-256(K.x). */
+            if (n != 65 || d[0] != 0x04) {
+                return PSA_ERROR_INVALID_ARGUMENT;
+            }
+            struct wbe_hash *hs = NULL;
+            st = wbe_hash_new(PSA_ALG_SHA_256, &hs);
+            if (st == PSA_SUCCESS) {
+                st = wbe_hash_update(hs, d + 1, 32);
+            }
+            if (st == PSA_SUCCESS) {
+                st = wbe_hash_finish(hs, o->block);
+            }
+            wbe_hash_free(hs);
+            o->block_len = st == PSA_SUCCESS ? 32 : 0;
             return st;
         }
         case K_SP108_CMAC:
@@ -739,7 +765,7 @@ static psa_status_t kdf_read(struct kdf_op *o, uint8_t *out, size_t n)
 {
     while (n > 0) {
         if (o->block_pos == o->block_len) {
-            if (o->kind == K_HKDF_EXTRACT) {
+            if (o->kind == K_HKDF_EXTRACT || o->kind == K_ECJPAKE_PMS) {
                 return PSA_ERROR_CORRUPTION_DETECTED; /* capacity is one block */
             }
             psa_status_t st = next_block(o);
@@ -773,6 +799,9 @@ static psa_status_t output_check(struct kdf_op *o, size_t n, bool verify)
     if (n > o->capacity) {
         o->capacity = 0;
         return PSA_ERROR_INSUFFICIENT_DATA;
+    }
+    if (o->kind == K_ECJPAKE_PMS && n != PSA_TLS12_ECJPAKE_TO_PMS_OUTPUT_SIZE) {
+        return PSA_ERROR_INVALID_ARGUMENT; /* the 32 bytes in one call */
     }
     return PSA_SUCCESS;
 }

@@ -374,8 +374,6 @@ static void test_kdf_arguments(void **state)
                      PSA_ERROR_NOT_SUPPORTED);
     assert_int_equal(psa_key_derivation_setup(&op, PSA_ALG_TLS12_PRF(PSA_ALG_SHA_512)),
                      PSA_ERROR_NOT_SUPPORTED);
-    assert_int_equal(psa_key_derivation_setup(&op, PSA_ALG_TLS12_ECJPAKE_TO_PMS),
-                     PSA_ERROR_NOT_SUPPORTED);
     assert_int_equal(op.handle, 0);
     /* A step the algorithm does not take. */
     assert_int_equal(psa_key_derivation_setup(&op, PSA_ALG_HKDF(PSA_ALG_SHA_256)), PSA_SUCCESS);

@@ -508,14 +508,13 @@ static void test_unsupported_families(void **state)
     uint8_t buf[64];
     size_t n;
     psa_key_derivation_operation_t kdf = PSA_KEY_DERIVATION_OPERATION_INIT;
-    assert_int_equal(psa_key_derivation_setup(&kdf, PSA_ALG_TLS12_ECJPAKE_TO_PMS),
-                     PSA_ERROR_NOT_SUPPORTED);
     assert_int_equal(psa_key_derivation_setup(&kdf, PSA_ALG_SHA_256), PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_key_derivation_output_bytes(&kdf, buf, 4), PSA_ERROR_BAD_STATE);
     assert_int_equal(psa_key_derivation_abort(&kdf), PSA_SUCCESS);
     psa_pake_operation_t pake = PSA_PAKE_OPERATION_INIT;
     psa_pake_cipher_suite_t suite = psa_pake_cipher_suite_init();
-    assert_int_equal(psa_pake_setup(&pake, 1, &suite), PSA_ERROR_NOT_SUPPORTED);
+    /* An initialised suite names no algorithm (PAKE: test_crypto_pake.c). */
+    assert_int_equal(psa_pake_setup(&pake, 1, &suite), PSA_ERROR_INVALID_ARGUMENT);
     (void)n;
 }
 
