@@ -317,6 +317,60 @@ static psa_status_t ed_new(size_t bits, struct ed *e)
     return PSA_SUCCESS;
 }
 
+/* The two curves are built once, by wbe_init (building one costs a few
+ * hundred microseconds, more than a signature), and shared read-only; each
+ * call works on a copy of the description with its own BN_CTX. */
+static struct ed g_ed[2];
+static bool g_ed_ready[2];
+
+static int ed_index(size_t bits)
+{
+    return bits == 255 ? 0 : bits == 448 ? 1 : -1;
+}
+
+void wbe_eddsa_ph_init(void)
+{
+    static const size_t sizes[2] = {255, 448};
+    for (int i = 0; i < 2; i++) {
+        g_ed_ready[i] = ed_new(sizes[i], &g_ed[i]) == PSA_SUCCESS;
+        if (g_ed_ready[i]) {
+            BN_CTX_free(g_ed[i].bc);
+            g_ed[i].bc = NULL;
+        }
+    }
+}
+
+void wbe_eddsa_ph_shutdown(void)
+{
+    for (int i = 0; i < 2; i++) {
+        if (g_ed_ready[i]) {
+            ed_free(&g_ed[i]);
+            g_ed_ready[i] = false;
+        }
+    }
+}
+
+/* A working copy of the curve of this size: ed_put releases it. */
+static psa_status_t ed_get(size_t bits, struct ed *e)
+{
+    int i = ed_index(bits);
+    if (i < 0 || ed_curve_of(bits) == NULL) {
+        return PSA_ERROR_NOT_SUPPORTED;
+    }
+    if (!g_ed_ready[i]) {
+        return PSA_ERROR_CORRUPTION_DETECTED;
+    }
+    *e = g_ed[i];
+    e->bc = BN_CTX_new();
+    return e->bc != NULL ? PSA_SUCCESS : PSA_ERROR_INSUFFICIENT_MEMORY;
+}
+
+static void ed_put(struct ed *e)
+{
+    BN_CTX_free(e->bc);
+    memset(e, 0, sizeof *e);
+}
+
 /* H over the concatenation of parts: SHA-512, or SHAKE256 to 114 bytes. */
 static psa_status_t ed_hash(const struct ed_curve *c, const uint8_t *const parts[],
                             const size_t lens[], size_t np, uint8_t *out)
@@ -523,7 +577,7 @@ static psa_status_t ed_verify(const struct ed *e, bool ph, const uint8_t *a_enc,
 psa_status_t wbe_edwards_check_public(size_t bits, const uint8_t *m, size_t n)
 {
     struct ed e;
-    psa_status_t st = ed_new(bits, &e);
+    psa_status_t st = ed_get(bits, &e);
     if (st != PSA_SUCCESS) {
         return st;
     }
@@ -535,7 +589,7 @@ psa_status_t wbe_edwards_check_public(size_t bits, const uint8_t *m, size_t n)
     }
     BN_free(x);
     BN_free(y);
-    ed_free(&e);
+    ed_put(&e);
     ERR_clear_error();
     return st;
 }
@@ -544,12 +598,12 @@ static psa_status_t run_sign(size_t bits, bool ph, const uint8_t *priv, size_t n
                              const uint8_t *m, size_t m_len, uint8_t *sig)
 {
     struct ed e;
-    psa_status_t st = ed_new(bits, &e);
+    psa_status_t st = ed_get(bits, &e);
     if (st != PSA_SUCCESS) {
         return st;
     }
     st = n == e.c->b ? ed_sign(&e, ph, priv, m, m_len, sig) : PSA_ERROR_INVALID_ARGUMENT;
-    ed_free(&e);
+    ed_put(&e);
     ERR_clear_error();
     return st;
 }
@@ -559,7 +613,7 @@ static psa_status_t run_verify(psa_key_type_t type, size_t bits, bool ph, const 
                                size_t sig_len)
 {
     struct ed e;
-    psa_status_t st = ed_new(bits, &e);
+    psa_status_t st = ed_get(bits, &e);
     if (st != PSA_SUCCESS) {
         return st;
     }
@@ -578,7 +632,7 @@ static psa_status_t run_verify(psa_key_type_t type, size_t bits, bool ph, const 
     if (st == PSA_SUCCESS) {
         st = ed_verify(&e, ph, a_enc, m, m_len, sig);
     }
-    ed_free(&e);
+    ed_put(&e);
     ERR_clear_error();
     return st;
 }
@@ -605,7 +659,7 @@ psa_status_t wbe_hash_eddsa_verify(psa_key_type_t type, size_t bits, const uint8
 psa_status_t wbe_edwards_public_own(size_t bits, const uint8_t *priv, size_t n, uint8_t *out)
 {
     struct ed e;
-    psa_status_t st = ed_new(bits, &e);
+    psa_status_t st = ed_get(bits, &e);
     if (st != PSA_SUCCESS) {
         return st;
     }
@@ -616,7 +670,7 @@ psa_status_t wbe_edwards_public_own(size_t bits, const uint8_t *priv, size_t n, 
         st = s != NULL ? ed_expand(&e, priv, s, NULL, out) : PSA_ERROR_INSUFFICIENT_MEMORY;
     }
     BN_clear_free(s);
-    ed_free(&e);
+    ed_put(&e);
     ERR_clear_error();
     return st;
 }

@@ -181,6 +181,7 @@ psa_status_t wbe_init(void)
     g_ciphers[0][S_256][WBE_MODE_STREAM] = EVP_CIPHER_fetch(g_libctx, "ChaCha20", NULL);
     g_chachapoly = EVP_CIPHER_fetch(g_libctx, "ChaCha20-Poly1305", NULL);
     ec_groups_init();
+    wbe_eddsa_ph_init();
     ERR_clear_error(); /* failed fetches of absent algorithms are expected */
     /* Draw once so the DRBG is seeded (from getrandom) before any sandbox. */
     uint8_t probe[16];
@@ -215,6 +216,7 @@ void wbe_shutdown(void)
     EVP_CIPHER_free(g_chachapoly);
     g_chachapoly = NULL;
     ec_groups_free();
+    wbe_eddsa_ph_shutdown();
     if (g_default_prov != NULL) {
         OSSL_PROVIDER_unload(g_default_prov);
         g_default_prov = NULL;
