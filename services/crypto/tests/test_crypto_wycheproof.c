@@ -246,10 +246,17 @@ static void test_ecdsa_p256(void **state)
     run_file(&wyc_ecdsa_secp256r1_sha256_p1363_test);
 }
 
+static void test_ecdh_p256(void **state)
+{
+    (void)state;
+    run_file(&wyc_ecdh_secp256r1_ecpoint_test);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         CRYPTO_TEST(test_ecdsa_p256),
+        CRYPTO_TEST(test_ecdh_p256),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
