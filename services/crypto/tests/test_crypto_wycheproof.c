@@ -28,6 +28,10 @@ struct wyc_choice {
 static const struct wyc_choice acceptable_choices[] = {
     { "ecdh_secp256r1_ecpoint_test", "CompressedPoint", false,
       "PSA's peer key format is the uncompressed point only (NOT_SUPPORTED)" },
+    { "rsa_signature_2048_sha256_test", "MissingNull", false,
+      "DigestInfo without the NULL parameters is not PKCS#1 v1.5 (INVALID_SIGNATURE)" },
+    { "rsa_signature_2048_sha256_test", "SmallPublicKey", true,
+      "e = 3 keys import and correct signatures verify (PSA sets no minimum exponent)" },
     { "x25519_test", "ZeroSharedSecret", false,
       "all-zero shared secret refused (RFC 7748 section 6.1 check, INVALID_ARGUMENT)" },
     { "x25519_test", "Twist", true, "X25519 is defined on the twist (RFC 7748 section 5)" },
@@ -294,12 +298,19 @@ static void test_x25519(void **state)
     run_file(&wyc_x25519_test);
 }
 
+static void test_rsa_pkcs1_2048(void **state)
+{
+    (void)state;
+    run_file(&wyc_rsa_signature_2048_sha256_test);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         CRYPTO_TEST(test_ecdsa_p256),
         CRYPTO_TEST(test_ecdh_p256),
         CRYPTO_TEST(test_x25519),
+        CRYPTO_TEST(test_rsa_pkcs1_2048),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

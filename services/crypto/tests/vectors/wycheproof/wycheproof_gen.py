@@ -108,7 +108,8 @@ def group_fields(kind, g, where):
                                       or g.get("sLen") != hlen):
             # PSA_ALG_RSA_PSS(h) is MGF1 with h and a salt of h's length.
             raise GenError("%s: PSS parameters PSA_ALG_RSA_PSS cannot express" % where)
-        return rsa_public_der(g["n"], g["e"]), g["keySize"], hmac
+        # Wycheproof spells the size "keysize" or "keySize"; the modulus says it.
+        return rsa_public_der(g["n"], g["e"]), int(g["n"], 16).bit_length(), hmac
     bits = CURVES.get(g["curve"])
     if bits is None:
         raise GenError("%s: unsupported curve %s" % (where, g["curve"]))
