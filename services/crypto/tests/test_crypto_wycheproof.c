@@ -304,6 +304,12 @@ static void test_rsa_pkcs1_2048(void **state)
     run_file(&wyc_rsa_signature_2048_sha256_test);
 }
 
+static void test_rsa_pss_2048(void **state)
+{
+    (void)state;
+    run_file(&wyc_rsa_pss_2048_sha256_mgf1_32_test);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +317,7 @@ int main(void)
         CRYPTO_TEST(test_ecdh_p256),
         CRYPTO_TEST(test_x25519),
         CRYPTO_TEST(test_rsa_pkcs1_2048),
+        CRYPTO_TEST(test_rsa_pss_2048),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
