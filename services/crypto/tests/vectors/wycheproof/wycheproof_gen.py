@@ -133,6 +133,7 @@ def gen_file(path, out):
     groups = []
     kind = None
     total = 0
+    last_tc = 0
     for gi, g in enumerate(doc["testGroups"]):
         where = "%s group %d" % (stem, gi)
         gkind = KINDS.get(g["type"])
@@ -143,6 +144,9 @@ def gen_file(path, out):
         tname = "%s_g%d" % (ident, gi)
         out.append("static const struct wyc_test %s[] = {" % tname)
         for t in g["tests"]:
+            if t["tcId"] <= last_tc:
+                raise GenError("%s: tcId %d out of order" % (where, t["tcId"]))
+            last_tc = t["tcId"]
             if t["result"] not in RESULTS:
                 raise GenError("%s: tcId %d: result %s" % (where, t["tcId"], t["result"]))
             if kind in ("WYC_ECDH", "WYC_XDH"):
@@ -159,6 +163,8 @@ def gen_file(path, out):
             c_bytes(key) if key is not None else "NULL, 0", bits, hmac, tname, tname, tname))
     if kind is None:
         raise GenError("%s: no test groups" % stem)
+    if total > doc["numberOfTests"]:
+        raise GenError("%s: more tests than numberOfTests" % stem)
     out.append("static const struct wyc_group %s_groups[] = {" % ident)
     out.extend(groups)
     out.append("};")
