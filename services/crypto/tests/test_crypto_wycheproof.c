@@ -26,6 +26,8 @@ struct wyc_choice {
 };
 
 static const struct wyc_choice acceptable_choices[] = {
+    { "ecdsa_secp256r1_sha256_p1363_test", "SigSize", false,
+      "a P1363 signature is exactly 2 * 32 bytes for P-256 (INVALID_SIGNATURE)" },
     { "ecdh_secp256r1_ecpoint_test", "CompressedPoint", false,
       "PSA's peer key format is the uncompressed point only (NOT_SUPPORTED)" },
     { "rsa_signature_2048_sha256_test", "MissingNull", false,
