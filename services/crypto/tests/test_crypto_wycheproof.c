@@ -30,6 +30,8 @@ static const struct wyc_choice acceptable_choices[] = {
       "a P1363 signature is exactly 2 * 32 bytes for P-256 (INVALID_SIGNATURE)" },
     { "ecdsa_secp384r1_sha384_p1363_test", "SigSize", false,
       "a P1363 signature is exactly 2 * 48 bytes for P-384 (INVALID_SIGNATURE)" },
+    { "ecdsa_secp521r1_sha512_p1363_test", "SigSize", false,
+      "a P1363 signature is exactly 2 * 66 bytes for P-521 (INVALID_SIGNATURE)" },
     { "ecdh_secp256r1_ecpoint_test", "CompressedPoint", false,
       "PSA's peer key format is the uncompressed point only (NOT_SUPPORTED)" },
     { "rsa_signature_2048_sha256_test", "MissingNull", false,
@@ -296,6 +298,12 @@ static void test_ecdsa_p384(void **state)
     run_file(&wyc_ecdsa_secp384r1_sha384_p1363_test);
 }
 
+static void test_ecdsa_p521(void **state)
+{
+    (void)state;
+    run_file(&wyc_ecdsa_secp521r1_sha512_p1363_test);
+}
+
 static void test_ecdh_p256(void **state)
 {
     (void)state;
@@ -325,6 +333,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CRYPTO_TEST(test_ecdsa_p256),
         CRYPTO_TEST(test_ecdsa_p384),
+        CRYPTO_TEST(test_ecdsa_p521),
         CRYPTO_TEST(test_ecdh_p256),
         CRYPTO_TEST(test_x25519),
         CRYPTO_TEST(test_rsa_pkcs1_2048),
