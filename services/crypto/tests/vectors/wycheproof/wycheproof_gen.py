@@ -144,8 +144,8 @@ def gen_file(path, out):
         tname = "%s_g%d" % (ident, gi)
         out.append("static const struct wyc_test %s[] = {" % tname)
         for t in g["tests"]:
-            if t["tcId"] <= last_tc:
-                raise GenError("%s: tcId %d out of order" % (where, t["tcId"]))
+            if t["tcId"] != last_tc + 1:
+                raise GenError("%s: tcId %d out of order or missing" % (where, t["tcId"]))
             last_tc = t["tcId"]
             if t["result"] not in RESULTS:
                 raise GenError("%s: tcId %d: result %s" % (where, t["tcId"], t["result"]))
@@ -163,8 +163,9 @@ def gen_file(path, out):
             c_bytes(key) if key is not None else "NULL, 0", bits, hmac, tname, tname, tname))
     if kind is None:
         raise GenError("%s: no test groups" % stem)
-    if total > doc["numberOfTests"]:
-        raise GenError("%s: more tests than numberOfTests" % stem)
+    # Every file is complete: tcIds run 1..numberOfTests with none left out.
+    if total != doc["numberOfTests"]:
+        raise GenError("%s: %d tests, numberOfTests says %d" % (stem, total, doc["numberOfTests"]))
     out.append("static const struct wyc_group %s_groups[] = {" % ident)
     out.extend(groups)
     out.append("};")
