@@ -34,6 +34,8 @@ static const struct wyc_choice acceptable_choices[] = {
       "a P1363 signature is exactly 2 * 66 bytes for P-521 (INVALID_SIGNATURE)" },
     { "ecdh_secp256r1_ecpoint_test", "CompressedPoint", false,
       "PSA's peer key format is the uncompressed point only (NOT_SUPPORTED)" },
+    { "ecdh_secp384r1_ecpoint_test", "CompressedPoint", false,
+      "PSA's peer key format is the uncompressed point only (NOT_SUPPORTED)" },
     { "rsa_signature_2048_sha256_test", "MissingNull", false,
       "DigestInfo without the NULL parameters is not PKCS#1 v1.5 (INVALID_SIGNATURE)" },
     { "rsa_signature_2048_sha256_test", "SmallPublicKey", true,
@@ -310,6 +312,12 @@ static void test_ecdh_p256(void **state)
     run_file(&wyc_ecdh_secp256r1_ecpoint_test);
 }
 
+static void test_ecdh_p384(void **state)
+{
+    (void)state;
+    run_file(&wyc_ecdh_secp384r1_ecpoint_test);
+}
+
 static void test_x25519(void **state)
 {
     (void)state;
@@ -335,6 +343,7 @@ int main(void)
         CRYPTO_TEST(test_ecdsa_p384),
         CRYPTO_TEST(test_ecdsa_p521),
         CRYPTO_TEST(test_ecdh_p256),
+        CRYPTO_TEST(test_ecdh_p384),
         CRYPTO_TEST(test_x25519),
         CRYPTO_TEST(test_rsa_pkcs1_2048),
         CRYPTO_TEST(test_rsa_pss_2048),
