@@ -266,7 +266,6 @@ static EVP_PKEY *dh_pkey(const char *name, const BIGNUM *priv, const BIGNUM *pub
 {
     EVP_PKEY *pk = NULL;
     OSSL_PARAM_BLD *b = OSSL_PARAM_BLD_new();
-    OSSL_PARAM *params = NULL;
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(wbe_ossl_libctx(), "DH", NULL);
     if (b == NULL || ctx == NULL ||
         OSSL_PARAM_BLD_push_utf8_string(b, OSSL_PKEY_PARAM_GROUP_NAME, name, 0) != 1 ||
@@ -274,21 +273,8 @@ static EVP_PKEY *dh_pkey(const char *name, const BIGNUM *priv, const BIGNUM *pub
         (priv != NULL && OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_PRIV_KEY, priv) != 1)) {
         goto out;
     }
-    params = OSSL_PARAM_BLD_to_param(b);
-    if (params == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
-        EVP_PKEY_fromdata(ctx, &pk, priv != NULL ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
-                          params) != 1) {
-        pk = NULL;
-    }
+    pk = wbe_ossl_fromdata(ctx, b, priv != NULL ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
 out:
-    if (params != NULL) {
-        for (OSSL_PARAM *p = params; p->key != NULL; p++) {
-            if (strcmp(p->key, OSSL_PKEY_PARAM_PRIV_KEY) == 0) {
-                OPENSSL_cleanse(p->data, p->data_size);
-            }
-        }
-        OSSL_PARAM_free(params);
-    }
     OSSL_PARAM_BLD_free(b);
     EVP_PKEY_CTX_free(ctx);
     return pk;

@@ -1010,6 +1010,25 @@ psa_status_t wbe_ecc_public(psa_key_type_t type, size_t bits, const uint8_t *m, 
     return st;
 }
 
+EVP_PKEY *wbe_ossl_fromdata(EVP_PKEY_CTX *ctx, OSSL_PARAM_BLD *b, int selection)
+{
+    EVP_PKEY *pk = NULL;
+    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(b);
+    if (params == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+        EVP_PKEY_fromdata(ctx, &pk, selection, params) != 1) {
+        pk = NULL;
+    }
+    if (params != NULL) {
+        for (OSSL_PARAM *p = params; p->key != NULL; p++) {
+            if (strcmp(p->key, OSSL_PKEY_PARAM_PRIV_KEY) == 0) {
+                OPENSSL_cleanse(p->data, p->data_size);
+            }
+        }
+        OSSL_PARAM_free(params);
+    }
+    return pk;
+}
+
 /* An EVP_PKEY for a Weierstrass key: a key pair from the scalar (public
  * point computed), or a public key from the point. */
 static EVP_PKEY *weier_pkey(const struct curve *c, bool pair, const uint8_t *m, size_t n)
@@ -1020,7 +1039,6 @@ static EVP_PKEY *weier_pkey(const struct curve *c, bool pair, const uint8_t *m, 
     BIGNUM *k = NULL;
     const EC_GROUP *g = NULL;
     OSSL_PARAM_BLD *b = OSSL_PARAM_BLD_new();
-    OSSL_PARAM *params = NULL;
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(g_libctx, "EC", NULL);
     if (b == NULL || ctx == NULL) {
         goto out;
@@ -1043,20 +1061,8 @@ static EVP_PKEY *weier_pkey(const struct curve *c, bool pair, const uint8_t *m, 
         (pair && OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_PRIV_KEY, k) != 1)) {
         goto out;
     }
-    params = OSSL_PARAM_BLD_to_param(b);
-    if (params == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
-        EVP_PKEY_fromdata(ctx, &pk, pair ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) != 1) {
-        pk = NULL;
-    }
+    pk = wbe_ossl_fromdata(ctx, b, pair ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
 out:
-    if (params != NULL) {
-        for (OSSL_PARAM *p = params; p->key != NULL; p++) {
-            if (strcmp(p->key, OSSL_PKEY_PARAM_PRIV_KEY) == 0) {
-                OPENSSL_cleanse(p->data, p->data_size);
-            }
-        }
-        OSSL_PARAM_free(params);
-    }
     OSSL_PARAM_BLD_free(b);
     EVP_PKEY_CTX_free(ctx);
     BN_clear_free(k);
