@@ -710,12 +710,8 @@ static psa_status_t aead_setup(const struct ward_crypto_caller *caller, uint32_t
         st = PSA_ERROR_INSUFFICIENT_MEMORY;
     } else {
         st = aead_init(k, alg, encrypt, false, o);
-        if (st == PSA_SUCCESS) {
-            st = op_alloc(caller, OP_AEAD, key, o, aead_op_free, operation);
-        } else {
-            aead_op_free(o);
-        }
     }
+    st = op_alloc(caller, OP_AEAD, key, st, o, aead_op_free, operation);
     key_release(k);
     core_leave();
     return st;

@@ -397,11 +397,9 @@ static psa_status_t cipher_setup(const struct ward_crypto_caller *caller, uint32
         if (st == PSA_SUCCESS) {
             o->iv_set = o->p.iv_len == 0;
             o->limit = UINT64_MAX;
-            st = op_alloc(caller, OP_CIPHER, key, o, cipher_op_free, operation);
-        } else {
-            cipher_op_free(o);
         }
     }
+    st = op_alloc(caller, OP_CIPHER, key, st, o, cipher_op_free, operation);
     key_release(k);
     core_leave();
     return st;

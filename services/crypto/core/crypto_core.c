@@ -120,8 +120,15 @@ void ward_crypto_session_end(int32_t owner, uint64_t session)
 }
 
 psa_status_t op_alloc(const struct ward_crypto_caller *c, enum op_kind kind,
-                      psa_key_id_t key, void *state, op_free_fn free_fn, uint32_t *handle)
+                      psa_key_id_t key, psa_status_t prepared, void *state,
+                      op_free_fn free_fn, uint32_t *handle)
 {
+    if (prepared != PSA_SUCCESS) {
+        if (state != NULL) {
+            free_fn(state);
+        }
+        return prepared;
+    }
     for (size_t i = 0; i < WARD_CRYPTO_OPS_MAX; i++) {
         if (g_ops[i].handle == 0) {
             g_op_gen = (g_op_gen + 1) & 0xfffffu;

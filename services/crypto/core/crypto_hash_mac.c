@@ -135,12 +135,8 @@ psa_status_t ward_crypto_hash_setup(const struct ward_crypto_caller *caller,
     if (st == PSA_SUCCESS) {
         o->alg = alg;
         st = wbe_hash_new(alg, &o->h);
-        if (st == PSA_SUCCESS) {
-            st = op_alloc(caller, OP_HASH, 0, o, hash_op_free, operation);
-        } else {
-            free(o);
-        }
     }
+    st = op_alloc(caller, OP_HASH, 0, st, o, hash_op_free, operation);
     core_leave();
     return st;
 }
@@ -223,11 +219,7 @@ psa_status_t ward_crypto_hash_clone(const struct ward_crypto_caller *caller,
     }
     o->alg = src->alg;
     st = wbe_hash_clone(src->h, &o->h);
-    if (st == PSA_SUCCESS) {
-        st = op_alloc(caller, OP_HASH, 0, o, hash_op_free, target_operation);
-    } else {
-        free(o);
-    }
+    st = op_alloc(caller, OP_HASH, 0, st, o, hash_op_free, target_operation);
     core_leave();
     return st;
 }
@@ -453,12 +445,8 @@ static psa_status_t mac_setup(const struct ward_crypto_caller *caller, uint32_t 
         if (st == PSA_SUCCESS) {
             st = wbe_mac_new(o->p.full, k->attr.type, k->material, k->len, &o->m);
         }
-        if (st == PSA_SUCCESS) {
-            st = op_alloc(caller, OP_MAC, key, o, mac_op_free, operation);
-        } else {
-            mac_op_free(o);
-        }
     }
+    st = op_alloc(caller, OP_MAC, key, st, o, mac_op_free, operation);
     key_release(k);
     core_leave();
     return st;

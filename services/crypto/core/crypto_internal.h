@@ -58,12 +58,15 @@ void key_release(struct key_slot *k);
 psa_status_t key_policy_check(const struct key_slot *k, psa_key_usage_t usage,
                               psa_algorithm_t alg);
 
-/* Operations: allocate a handle for state (owned by the table afterwards;
- * freed with free_fn on abort or session end). key is the key the
- * operation uses (0 for none). */
+/* Operations: the end of every setup. prepared is the result of building
+ * state. If it is PSA_SUCCESS, allocate a handle for state (owned by the
+ * table afterwards; freed with free_fn on abort or session end); otherwise,
+ * or if the table is full, state (which may be NULL) is freed with free_fn
+ * and the error returned. key is the key the operation uses (0 for none). */
 typedef void (*op_free_fn)(void *state);
 psa_status_t op_alloc(const struct ward_crypto_caller *c, enum op_kind kind,
-                      psa_key_id_t key, void *state, op_free_fn free_fn, uint32_t *handle);
+                      psa_key_id_t key, psa_status_t prepared, void *state,
+                      op_free_fn free_fn, uint32_t *handle);
 /* The key was destroyed: end every operation of the owner that uses it, so
  * their next call fails (PSA_ERROR_BAD_STATE) as the specification requires;
  * their keyed contexts are freed now. */

@@ -227,12 +227,8 @@ psa_status_t ward_crypto_key_derivation_setup(const struct ward_crypto_caller *c
                 kdf = PSA_ALG_KEY_AGREEMENT_GET_KDF(alg);
             }
             st = kdf_describe(o, kdf);
-            if (st == PSA_SUCCESS) {
-                st = op_alloc(caller, OP_KDF, 0, o, kdf_free, operation);
-            } else {
-                kdf_free(o);
-            }
         }
+        st = op_alloc(caller, OP_KDF, 0, st, o, kdf_free, operation);
     }
     core_leave();
     return st;

@@ -112,10 +112,8 @@ psa_status_t ward_crypto_pake_setup(const struct ward_crypto_caller *caller,
     }
     if (st == PSA_SUCCESS) {
         o->round = 1;
-        st = op_alloc(caller, OP_PAKE, password_key, o, pake_free, operation);
-    } else {
-        pake_free(o);
     }
+    st = op_alloc(caller, OP_PAKE, password_key, st, o, pake_free, operation);
     core_leave();
     return st;
 }
