@@ -396,6 +396,18 @@ static void test_ecdh(void **state)
                      PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_raw_key_agreement(PSA_ALG_ECDH, ki, gr, 64, out, sizeof out, &n),
                      PSA_ERROR_INVALID_ARGUMENT);
+    /* The peer's format: compressed is not a PSA format (NOT_SUPPORTED);
+     * any other leading byte is malformed. */
+    uint8_t comp[33];
+    comp[0] = (uint8_t)(2 | (gr[64] & 1));
+    memcpy(comp + 1, gr + 1, 32);
+    assert_int_equal(psa_raw_key_agreement(PSA_ALG_ECDH, ki, comp, sizeof comp, out, sizeof out,
+                                           &n),
+                     PSA_ERROR_NOT_SUPPORTED);
+    memcpy(bad, gr, 65);
+    bad[0] = 5;
+    assert_int_equal(psa_raw_key_agreement(PSA_ALG_ECDH, ki, bad, 65, out, sizeof out, &n),
+                     PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_raw_key_agreement(PSA_ALG_SHA_256, ki, gr, gr_len, out, sizeof out, &n),
                      PSA_ERROR_INVALID_ARGUMENT);
     assert_int_equal(psa_raw_key_agreement(PSA_ALG_KEY_AGREEMENT(PSA_ALG_ECDH,

@@ -883,13 +883,20 @@ static psa_status_t point_of(const EC_GROUP *g, const BIGNUM *k, uint8_t *out, s
 }
 
 /* A public point in the PSA format: 0x04 || X || Y, on the curve. */
-static psa_status_t point_check(const EC_GROUP *g, size_t flen, const uint8_t *m, size_t n)
+/* The encoding alone: 0x04 || X || Y of field length flen. */
+static psa_status_t point_format(size_t flen, const uint8_t *m, size_t n)
 {
     if (n == 1 + flen && (m[0] == 2 || m[0] == 3)) {
         return PSA_ERROR_NOT_SUPPORTED; /* compressed: not a PSA import format */
     }
-    if (n != 1 + 2 * flen || m[0] != 4) {
-        return PSA_ERROR_INVALID_ARGUMENT;
+    return n == 1 + 2 * flen && m[0] == 4 ? PSA_SUCCESS : PSA_ERROR_INVALID_ARGUMENT;
+}
+
+static psa_status_t point_check(const EC_GROUP *g, size_t flen, const uint8_t *m, size_t n)
+{
+    psa_status_t fmt = point_format(flen, m, n);
+    if (fmt != PSA_SUCCESS) {
+        return fmt;
     }
     EC_POINT *p = EC_POINT_new(g);
     BN_CTX *bc = BN_CTX_new_ex(g_libctx);
@@ -1379,11 +1386,10 @@ psa_status_t wbe_ecdh(const struct wbe_key *key, const uint8_t *peer, size_t pee
     size_t flen = PSA_BITS_TO_BYTES(bits);
     /* The peer key is parsed once: the format here, the point by OpenSSL
      * (fromdata refuses a point off the curve; set_peer validates it). */
-    if (!is_mont(c) && peer_len == 1 + flen && (peer[0] == 2 || peer[0] == 3)) {
-        return PSA_ERROR_NOT_SUPPORTED; /* compressed: not a PSA format */
-    }
-    if (peer_len != (is_mont(c) ? flen : 1 + 2 * flen) || (!is_mont(c) && peer[0] != 4)) {
-        return PSA_ERROR_INVALID_ARGUMENT;
+    psa_status_t fmt = is_mont(c) ? (peer_len == flen ? PSA_SUCCESS : PSA_ERROR_INVALID_ARGUMENT)
+                                  : point_format(flen, peer, peer_len);
+    if (fmt != PSA_SUCCESS) {
+        return fmt;
     }
     struct wbe_pkey *o = key_obj(key);
     if (o == NULL) {
