@@ -63,6 +63,20 @@ static inline void restart_library(void)
     assert_int_equal(psa_crypto_init(), PSA_SUCCESS);
 }
 
+/* A generated key of this type and size; asserts success. */
+static inline psa_key_id_t generate_key(psa_key_type_t type, size_t bits, psa_key_usage_t usage,
+                                        psa_algorithm_t alg)
+{
+    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
+    psa_key_id_t id = 0;
+    psa_set_key_type(&a, type);
+    psa_set_key_bits(&a, bits);
+    psa_set_key_usage_flags(&a, usage);
+    psa_set_key_algorithm(&a, alg);
+    assert_int_equal(psa_generate_key(&a, &id), PSA_SUCCESS);
+    return id;
+}
+
 static inline psa_key_id_t import_key(psa_key_type_t type, psa_key_usage_t usage,
                                       psa_algorithm_t alg, const uint8_t *data, size_t len)
 {

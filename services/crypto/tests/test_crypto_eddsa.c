@@ -31,14 +31,7 @@ static psa_status_t try_import(psa_key_type_t type, size_t bits, psa_algorithm_t
 
 static psa_key_id_t gen(size_t bits, psa_key_usage_t usage, psa_algorithm_t alg)
 {
-    psa_key_attributes_t a = PSA_KEY_ATTRIBUTES_INIT;
-    psa_key_id_t id = 0;
-    psa_set_key_type(&a, ED_PAIR);
-    psa_set_key_bits(&a, bits);
-    psa_set_key_usage_flags(&a, usage);
-    psa_set_key_algorithm(&a, alg);
-    assert_int_equal(psa_generate_key(&a, &id), PSA_SUCCESS);
-    return id;
+    return generate_key(ED_PAIR, bits, usage, alg);
 }
 
 /* The group order L of each curve (RFC 8032 §5.1 and §5.2), little-endian
